@@ -1,0 +1,5 @@
+"""Run the CLI as ``python -m simcoach``."""
+
+from simcoach.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Authored content: personas, scenarios and rubrics as validated, versioned YAML."""

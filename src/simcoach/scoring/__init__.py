@@ -1,0 +1,1 @@
+"""Per-turn empathy scoring against a rubric, with quoted evidence and a next step."""

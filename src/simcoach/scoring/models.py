@@ -1,0 +1,147 @@
+"""The scorer's result model, shared by the offline scorer, the LLM judge, the engine and storage."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simcoach.content.vocabulary import SignalKind
+
+Role = Literal["customer", "agent"]
+
+
+class ChatTurn(BaseModel):
+    """One message of a conversation, as the scorer sees it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: Role
+    text: str
+
+
+class Span(BaseModel):
+    """A character range ``[start, end)`` of one message, with the text it covers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    source: Literal["agent", "customer"] = "agent"
+    turn: int | None = Field(
+        default=None,
+        description="For customer spans: index of the customer message in the context.",
+    )
+    kind: SignalKind | None = None
+
+
+class Signal(BaseModel):
+    """A behaviour detected in the agent turn, with where it is and how strongly it holds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: SignalKind
+    span: Span | None = None
+    strength: float = Field(default=1.0, ge=0.0, le=1.0)
+    reflects: list[Span] = Field(
+        default_factory=list, description="Customer words this signal reflects (mirroring)."
+    )
+    detail: str = ""
+
+
+class Feedback(BaseModel):
+    """What worked, what was missing, and a better line grounded in the customer's last message."""
+
+    model_config = ConfigDict(frozen=True)
+
+    worked: str = ""
+    missing: str = ""
+    better_line: str
+
+    def render(self) -> str:
+        """One readable paragraph: worked / missing / try."""
+        parts = [p for p in (self.worked, self.missing) if p]
+        parts.append(f"Try: “{self.better_line}”")
+        return " ".join(parts)
+
+
+class CriterionScore(BaseModel):
+    """One criterion's result for one agent turn."""
+
+    model_config = ConfigDict(frozen=True)
+
+    criterion_id: str
+    level: int = Field(ge=0)
+    max_level: int = Field(ge=1)
+    applicable: bool = True
+    confidence: float = Field(ge=0.0, le=1.0)
+    needs_review: bool = False
+    evidence: list[Span] = Field(default_factory=list)
+    feedback: Feedback
+    reason: str = Field(default="", description="Why this level, in one sentence.")
+
+
+class TurnAssessment(BaseModel):
+    """Everything the scorer says about one agent turn."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rubric_id: str
+    rubric_version: str
+    scorer: str = Field(description="Backend and version, e.g. 'offline/1.0'.")
+    text: str
+    scores: dict[str, CriterionScore]
+    signals: list[Signal] = Field(default_factory=list)
+
+    def has(self, kind: SignalKind) -> bool:
+        """Whether a signal of this kind fired."""
+        return any(s.kind is kind for s in self.signals)
+
+    def of(self, kind: SignalKind) -> list[Signal]:
+        """All signals of this kind."""
+        return [s for s in self.signals if s.kind is kind]
+
+
+class CriterionSummary(BaseModel):
+    """A criterion aggregated over the applicable turns of a session."""
+
+    criterion_id: str
+    name: str
+    weight: float
+    mean_level: float | None = Field(description="None when no turn was applicable.")
+    max_level: int
+    percent: float | None
+    applicable_turns: int
+    overridden: bool = False
+
+
+class Improvement(BaseModel):
+    """A ranked thing to do better, pointing at the turn that shows it."""
+
+    criterion_id: str
+    turn: int
+    message: str
+    better_line: str
+
+
+class CriticalFailureHit(BaseModel):
+    """A critical failure that fails the session whatever its score."""
+
+    id: str
+    description: str
+    turn: int | None = None
+
+
+class Scorecard(BaseModel):
+    """The session-level result: per criterion, weighted overall, pass/fail and what to do next."""
+
+    rubric_id: str
+    rubric_version: str
+    criteria: list[CriterionSummary]
+    overall_percent: float
+    pass_mark: float
+    passed: bool
+    critical_failures: list[CriticalFailureHit] = Field(default_factory=list)
+    strengths: list[str] = Field(default_factory=list)
+    improvements: list[Improvement] = Field(default_factory=list, max_length=3)

@@ -1,0 +1,1 @@
+"""The simulation engine: explicit customer state, gated disclosure, outcomes, scripted replies."""
