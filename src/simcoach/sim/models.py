@@ -81,11 +81,16 @@ class StateChanged(BaseModel):
 
 
 class ReplyDelta(BaseModel):
-    """A piece of the customer's reply, streamed as it is rendered."""
+    """A piece of the customer's reply, streamed as it is rendered.
+
+    With ``reset`` true the client must discard the pieces received so far for this turn (a renderer
+    restarted, e.g. after a guardrail or a broken stream); ``text`` then starts the new reply.
+    """
 
     type: Literal["reply_delta"] = "reply_delta"
     turn: int
     text: str
+    reset: bool = False
 
 
 class ReplyComplete(BaseModel):
@@ -139,13 +144,29 @@ class RenderRequest(BaseModel):
     turn: int
 
 
+class Restart(BaseModel):
+    """Yielded by a renderer to discard what it streamed so far for this reply and start again."""
+
+    reason: str
+
+
+class RenderReport(BaseModel):
+    """What a renderer reports about one reply: who spoke, notices, token usage, guard events."""
+
+    renderer: str = "scripted"
+    notice: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    events: list[str] = Field(default_factory=list)
+
+
 class Renderer(Protocol):
     """Turns a render request into the customer's words, streamed piece by piece."""
 
     name: str
 
-    def render(self, request: RenderRequest) -> AsyncIterator[str]:
-        """Yield the reply in pieces; the concatenation is the whole reply."""
+    def render(self, request: RenderRequest, report: RenderReport) -> AsyncIterator[str | Restart]:
+        """Yield the reply in pieces (or a Restart); fill ``report`` as it goes."""
         ...
 
 
