@@ -102,6 +102,9 @@ class ReplyComplete(BaseModel):
     intent: Intent
     renderer: str = Field(description="'scripted' or 'llm:<model>'.")
     notice: str | None = Field(default=None, description="Shown to the trainee, e.g. a fallback.")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    events: list[str] = Field(default_factory=list, description="Guardrail and fault events.")
 
 
 class OutcomeReached(BaseModel):
