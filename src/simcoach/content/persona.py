@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from pydantic import Field, model_validator
 
 from simcoach.content.base import ContentModel, Delta, NonEmptyStr, Slug, Unit
@@ -75,6 +77,10 @@ class Dynamics(ContentModel):
     patience_per_turn: Unit = Field(
         default=0.04, description="Patience every agent turn costs, whatever it says."
     )
+
+
+# 'register' is the authored key; pydantic only warns that it shadows ABCMeta.register on the class.
+warnings.filterwarnings("ignore", message='Field name "register" in "SpeechStyle"', category=UserWarning)
 
 
 class SpeechStyle(ContentModel):

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 PathKey = tuple[str | int, ...]
+
+_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<dash>-[ \t]+)?"
+    r"(?:(?P<key>[^\s#'\"\-][^:#]*?|'[^']*'|\"[^\"]*\")[ \t]*:(?:[ \t]|$))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,13 +25,22 @@ class Mark:
 
 
 class YamlSyntaxError(ValueError):
-    """The text is not valid YAML; carries where the parser gave up."""
+    """The text is not valid YAML; carries where the parser gave up and the key it was reading."""
 
-    def __init__(self, message: str, mark: Mark, hint: str) -> None:
+    def __init__(self, message: str, mark: Mark, hint: str, field: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
         self.hint = hint
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class TabIndent:
+    """A line indented with a tab, which YAML forbids."""
+
+    mark: Mark
+    field: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +85,92 @@ def _walk(
             _walk(item, (*path, index), values, keys)
 
 
-def _syntax_hint(problem: str, line_text: str) -> str:
+def _parts_of(line_text: str) -> tuple[int, int | None, int, str | None]:
+    """(indent, dash column or None, key column, key or None) of one line; columns 0-based."""
+    found = _LINE.match(line_text)
+    assert found is not None  # the pattern matches any line, at worst the empty prefix
+    indent = len(found.group("indent"))
+    dash = indent if found.group("dash") else None
+    key_col = found.start("key") if found.group("key") else found.end()
+    key = found.group("key")
+    return indent, dash, key_col, key.strip().strip("'\"") if key else None
+
+
+def field_at_line(text: str, line: int) -> str:
+    """Best guess of the key path (``facts[1].say``) being written on ``line``, from indentation alone.
+
+    Used when the YAML cannot be parsed, so that a syntax error still names the field it is in.
+    """
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    parts: list[str | int] = []
+    _, dash, limit, key = _parts_of(lines[line - 1])
+    if key:
+        parts.append(key)
+    pending: int | None = dash  # column of the dashes of the list we are inside, while counting items
+    count = 0
+    for line_text in reversed(lines[: line - 1]):
+        if not line_text.strip() or line_text.lstrip().startswith("#"):
+            continue
+        indent, dash, key_col, key = _parts_of(line_text)
+        if pending is not None:
+            if dash == pending:
+                count += 1
+                continue
+            if indent > pending:
+                continue
+            parts.append(count)
+            limit, pending, count = pending + 1, None, 0
+        if dash is not None and dash < limit:
+            if key and key_col < limit:
+                parts.append(key)
+            pending, count = dash, 0
+        elif key and key_col < limit:
+            parts.append(key)
+            limit = key_col
+    if pending is not None:
+        parts.append(count)
+    out = ""
+    for part in reversed(parts):
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def tab_indents(text: str) -> list[TabIndent]:
+    """Every line whose indentation contains a tab (YAML only allows spaces there)."""
+    found: list[TabIndent] = []
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
+        if "\t" in indent and line_text.strip():
+            found.append(TabIndent(Mark(number, indent.index("\t") + 1), field_at_line(text, number)))
+    return found
+
+
+def _syntax_hint(problem: str, context: str, line_text: str) -> str:
     if "\t" in line_text or "tab" in problem:
         return "YAML indentation must use spaces, not tabs: replace the tab with spaces"
+    if "duplicate key" in problem:
+        return "remove or rename one of the two keys"
     if "mapping values are not allowed" in problem:
-        return "a value containing ': ' must be quoted, or a key is indented wrongly"
+        return (
+            "a value containing ': ' must be quoted (\"…\"), "
+            "or the line above is missing its colon or is indented wrongly"
+        )
     if "could not find expected ':'" in problem:
         return "each key needs a colon and a space after it ('key: value')"
+    if "quoted scalar" in context:
+        return "a quoted value is never closed: add the matching quote"
+    if "flow sequence" in context or "flow mapping" in context:
+        return "a [list] or {mapping} is never closed: add the matching bracket, or quote text with { or ["
+    if "another document" in problem:
+        return "one file holds one item: remove the '---' line or split the file"
+    if "block end" in problem or "block mapping" in context:
+        return "keys at the same level must line up exactly; check this line's indentation"
     if "found duplicate anchor" in problem or "found undefined alias" in problem:
         return "check the &anchor / *alias names"
+    if "found character" in problem and "cannot start any token" in problem:
+        return "quote the value: text starting with @ or ` must be in quotes"
     return "check the indentation and punctuation on this line and the one above"
 
 
@@ -108,23 +200,30 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
+def _error_mark(exc: yaml.MarkedYAMLError, text: str) -> yaml.Mark | None:
+    """Where to point: the problem, unless the parser only noticed it at the end of the file."""
+    problem, context = exc.problem_mark, exc.context_mark
+    if problem is not None and context is not None:
+        at_end = problem.index >= len(text.rstrip())
+        if at_end:
+            return context
+    return problem or context
+
+
 def parse_marked(text: str) -> MarkedDocument:
     """Parse one YAML document; raise :class:`YamlSyntaxError` with a position and a hint."""
     try:
         root = yaml.compose(text, Loader=_UniqueKeyLoader)
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = _error_mark(exc, text)
         line = mark.line + 1 if mark else 1
         column = mark.column + 1 if mark else 1
         lines = text.splitlines()
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
         problem = str(exc.problem or exc.context or "invalid YAML")
-        if "duplicate key" in problem:
-            hint = "remove or rename one of the two keys"
-        else:
-            hint = _syntax_hint(problem, line_text)
-        raise YamlSyntaxError(problem, Mark(line, column), hint) from exc
+        hint = _syntax_hint(problem, str(exc.context or ""), line_text)
+        raise YamlSyntaxError(problem, Mark(line, column), hint, field_at_line(text, line)) from exc
     values: dict[PathKey, Mark] = {}
     keys: dict[PathKey, Mark] = {}
     if root is not None:
