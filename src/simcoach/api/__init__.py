@@ -1,0 +1,1 @@
+"""HTTP and websocket transport: thin routers over :mod:`simcoach.practice`."""

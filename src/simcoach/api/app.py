@@ -1,0 +1,87 @@
+"""The FastAPI application factory and its lifespan (database, schema check, keys, content)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from simcoach import __version__
+from simcoach.api import ws
+from simcoach.api.errors import register_handlers
+from simcoach.api.routes import admin, content, health, qa, sessions
+from simcoach.api.state import AppState
+from simcoach.practice import access
+from simcoach.practice.content import ContentSource
+from simcoach.practice.service import PracticeService
+from simcoach.settings import Settings
+from simcoach.store import migrate
+from simcoach.store.db import Database, is_sqlite
+
+log = logging.getLogger("simcoach")
+
+
+class SchemaNotReady(RuntimeError):
+    """The database schema is older than the code; the message says what to run."""
+
+
+async def open_state(settings: Settings) -> AppState:
+    """Connect, check or create the schema, store bootstrap keys and load content."""
+    db = Database(settings.database_url)
+    if is_sqlite(settings.database_url):
+        # The embedded default upgrades itself so 'pip install && simcoach serve' just works.
+        status = await migrate.upgrade(db.engine)
+    else:
+        status = await migrate.schema_status(db.engine)
+        if not status.up_to_date:
+            await db.dispose()
+            raise SchemaNotReady(status.describe())
+    generated = await access.bootstrap(
+        db,
+        admin_key=settings.admin_api_key.get_secret_value() if settings.admin_api_key else None,
+        trainer_key=settings.trainer_api_key.get_secret_value() if settings.trainer_api_key else None,
+    )
+    if generated is not None:
+        # Shown once: only its hash is stored.
+        sys.stderr.write(
+            f"simcoach: generated admin API key (store it now, it is not shown again): {generated}\n"
+        )
+        sys.stderr.flush()
+    source = ContentSource(settings.content_dir)
+    result = source.reload()
+    if not result.ok:
+        log.warning("content in %s did not load: %d error(s)", settings.content_dir, len(result.errors))
+    practice = PracticeService(db=db, content=source, settings=settings)
+    return AppState(settings=settings, db=db, content=source, practice=practice, schema_revision=status.head)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; resources are opened by the lifespan, not at import."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = await open_state(settings)
+        app.state.simcoach = state
+        try:
+            yield
+        finally:
+            await state.db.dispose()
+
+    app = FastAPI(
+        title="simcoach",
+        version=__version__,
+        summary="Practise hard customer chats against a simulated customer; every agent turn scored.",
+        lifespan=lifespan,
+    )
+    register_handlers(app)
+    app.include_router(health.router)
+    app.include_router(content.router, prefix="/api/v1")
+    app.include_router(sessions.router, prefix="/api/v1")
+    app.include_router(qa.router, prefix="/api/v1")
+    app.include_router(admin.router, prefix="/api/v1")
+    app.include_router(ws.router, prefix="/api/v1")
+    return app

@@ -1,0 +1,7 @@
+"""admin routes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["admin"])

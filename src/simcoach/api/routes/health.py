@@ -1,0 +1,39 @@
+"""Liveness and readiness in one: the database answers and the schema is current."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
+
+from simcoach.api.deps import StateDep
+from simcoach.api.errors import error_response
+from simcoach.store import migrate
+
+router = APIRouter(tags=["health"])
+
+
+class HealthRead(BaseModel):
+    """Service health."""
+
+    status: str
+    schema_revision: str
+    content: dict[str, int]
+    content_errors: int
+
+
+@router.get("/healthz", response_model=HealthRead, responses={503: {"description": "database down"}})
+async def healthz(state: StateDep) -> HealthRead:
+    """200 when the database answers with the expected schema; 503 otherwise."""
+    try:
+        status = await migrate.schema_status(state.db.engine)
+    except (SQLAlchemyError, OSError) as exc:
+        return error_response(503, "database_unavailable", str(exc)[:200])  # type: ignore[return-value]
+    if not status.up_to_date:
+        return error_response(503, "schema_outdated", status.describe())  # type: ignore[return-value]
+    return HealthRead(
+        status="ok",
+        schema_revision=status.head,
+        content=state.content.counts(),
+        content_errors=len(state.content.errors),
+    )

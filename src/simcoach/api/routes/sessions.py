@@ -1,0 +1,7 @@
+"""sessions routes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["sessions"])

@@ -1,0 +1,64 @@
+"""Fixtures for API tests: each test runs against SQLite and PostgreSQL, on a fresh schema per session."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from simcoach.api.app import create_app
+from simcoach.settings import Settings
+from simcoach.store.testing import (
+    empty_tables,
+    postgres_reachable,
+    postgres_required,
+    postgres_test_url,
+    reset_schema,
+)
+
+CONTENT = Path(__file__).parent / "content"
+ADMIN_KEY = "sca_test-admin-key-0000000000000000000000"
+TRAINER_KEY = "sck_test-trainer-key-000000000000000000000"
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A freshly migrated database for this test session, per backend."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'simcoach.sqlite3'}"
+    else:
+        url = postgres_test_url()
+        if not postgres_reachable(url):
+            if postgres_required():
+                pytest.fail(f"PostgreSQL required (SIMCOACH_REQUIRE_POSTGRES=1) but unreachable: {url}")
+            pytest.skip(f"PostgreSQL unreachable at {url}")
+    asyncio.run(reset_schema(url))
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Iterator[Settings]:
+    """Settings for one test; the tables are emptied afterwards."""
+    yield Settings(
+        database_url=database_url,
+        content_dir=CONTENT,
+        admin_api_key=SecretStr(ADMIN_KEY),
+        trainer_api_key=SecretStr(TRAINER_KEY),
+    )
+    asyncio.run(empty_tables(database_url))
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """An in-process client with the app's lifespan running."""
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def auth(key: str) -> dict[str, str]:
+    """The Authorization header for a key."""
+    return {"Authorization": f"Bearer {key}"}
