@@ -195,7 +195,7 @@ def check_library(
         loaded, doc, file_errors = parse_file(path, kind, root)
         errors.extend(file_errors)
         if loaded is None or doc is None:
-            broken[kind].add(_guess_id(path, doc))
+            broken[kind].update({_guess_id(path, doc), path.stem})
             continue
         docs[path] = doc
         item_id = str(getattr(loaded.item, "id"))  # noqa: B009 - every content model has an id

@@ -210,6 +210,26 @@ def _error_mark(exc: yaml.MarkedYAMLError, text: str) -> yaml.Mark | None:
     return problem or context
 
 
+_QUOTED_VALUE = re.compile(r"^[ \t]*(?:-[ \t]+)*(?:[^\s#'\"][^:#]*:[ \t]+)?(?P<quote>['\"])")
+
+
+def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
+    """(line, column) of the first value that opens a quote and does not close it on its line."""
+    for number, line_text in enumerate(lines[:upto], start=1):
+        found = _QUOTED_VALUE.match(line_text)
+        if found is None:
+            continue
+        quote = found.group("quote")
+        rest = line_text[found.end() :]
+        # drop escaped quotes: \" inside "…", '' inside '…'
+        escapes = ("\\\\", '\\"') if quote == '"' else ("''",)
+        for escape in escapes:
+            rest = rest.replace(escape, "")
+        if quote not in rest:
+            return number, found.start("quote") + 1
+    return None
+
+
 def parse_marked(text: str) -> MarkedDocument:
     """Parse one YAML document; raise :class:`YamlSyntaxError` with a position and a hint."""
     try:
@@ -223,6 +243,12 @@ def parse_marked(text: str) -> MarkedDocument:
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
         problem = str(exc.problem or exc.context or "invalid YAML")
         hint = _syntax_hint(problem, str(exc.context or ""), line_text)
+        unclosed = _unclosed_quote(lines, line)
+        if unclosed is not None:
+            # a quoted value may run over several lines, so the parser fails far below the real mistake
+            line, column = unclosed
+            problem = "a quoted value is never closed"
+            hint = "add the matching quote at the end of the value, or remove the opening one"
         raise YamlSyntaxError(problem, Mark(line, column), hint, field_at_line(text, line)) from exc
     values: dict[PathKey, Mark] = {}
     keys: dict[PathKey, Mark] = {}
