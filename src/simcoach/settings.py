@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,8 +63,46 @@ class Settings(BaseSettings):
         return self.llm_api_key is not None or self.llm_base_url is not None
 
 
+CONFIG_ENV = "SIMCOACH_CONFIG"
+"""Environment variable naming a config file, used when no file is passed explicitly."""
+
+
+class ConfigFileError(ValueError):
+    """The config file is missing, unreadable, or names a setting that does not exist."""
+
+
+def _toml_values(path: Path) -> dict[str, Any]:
+    """Settings from a TOML file (``port = 8080``); unknown names are errors, with the closest name."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigFileError(f"{path}: {exc}") from exc
+    table = raw.get("simcoach", raw)  # either top-level keys or a [simcoach] table
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        name = key.lower().removeprefix("simcoach_")
+        if name not in Settings.model_fields:
+            close = difflib.get_close_matches(name, list(Settings.model_fields), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ConfigFileError(f"{path}: unknown setting '{key}'{hint}")
+        values[name] = value
+    return values
+
+
 def get_settings(config_file: Path | None = None) -> Settings:
-    """Build settings from the environment, optionally layered over a ``KEY=value`` env file."""
-    if config_file is not None:
-        return Settings(_env_file=config_file)
-    return Settings()
+    """Build settings from ``SIMCOACH_*`` environment variables layered over an optional config file.
+
+    The file is ``config_file`` or else ``$SIMCOACH_CONFIG``: a ``.toml`` file (``port = 8080``, or a
+    ``[simcoach]`` table) or a ``KEY=value`` env file (``SIMCOACH_PORT=8080``). Environment variables win.
+    """
+    if config_file is None and os.environ.get(CONFIG_ENV):
+        config_file = Path(os.environ[CONFIG_ENV])
+    if config_file is None:
+        return Settings()
+    if not config_file.is_file():
+        raise ConfigFileError(f"config file not found: {config_file}")
+    if config_file.suffix == ".toml":
+        from_env = {name.lower() for name in os.environ if name.upper().startswith("SIMCOACH_")}
+        values = {k: v for k, v in _toml_values(config_file).items() if f"simcoach_{k}" not in from_env}
+        return Settings(**values)
+    return Settings(_env_file=config_file)

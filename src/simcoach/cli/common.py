@@ -5,16 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 
 from simcoach.content.errors import ContentInvalid
 from simcoach.content.library import ContentLibrary
 from simcoach.content.loader import load_library
-from simcoach.settings import Settings, get_settings
+from simcoach.settings import ConfigFileError, Settings, get_settings
 
 
 def settings_from(config: Path | None) -> Settings:
-    """Settings from the environment, optionally layered over a config file."""
-    return get_settings(config)
+    """Settings from the environment over an optional config file; exit 2 with a message if invalid."""
+    try:
+        return get_settings(config)
+    except ConfigFileError as exc:
+        typer.echo(f"simcoach: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "SIMCOACH_" + "_".join(str(p) for p in error["loc"]).upper()
+            typer.echo(f"simcoach: setting {name}: {error['msg']} (got {error.get('input')!r})", err=True)
+        raise typer.Exit(2) from None
 
 
 def load_content_or_exit(root: Path) -> ContentLibrary:
