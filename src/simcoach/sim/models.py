@@ -197,3 +197,13 @@ class SessionSnapshot(BaseModel):
     heated_streak: int = 0
     outcome: Outcome | None = None
     extra: dict[str, float | int | str | list[str]] = Field(default_factory=dict)
+    # Added by the engine (issue 4); defaults keep older snapshots loadable.
+    assessments: list[TurnAssessment] = Field(
+        default_factory=list, description="The scorer's result for each agent turn so far."
+    )
+    signal_counts: dict[str, int] = Field(
+        default_factory=dict, description="Turns in which each calming signal counted (repeat discount)."
+    )
+    landed_offers: list[str] = Field(
+        default_factory=list, description="Resolving offers made after the required facts were uncovered."
+    )
