@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -73,7 +73,9 @@ class ChatProvider(Protocol):
 
     name: str
 
-    def stream(self, request: ChatRequest, on_event: EventSink | None = None) -> AsyncIterator[ChatChunk]:
+    def stream(
+        self, request: ChatRequest, on_event: EventSink | None = None
+    ) -> AsyncGenerator[ChatChunk, None]:
         """Yield the reply as it arrives; transient failures before the first token are retried."""
         ...
 

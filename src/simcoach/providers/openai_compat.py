@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -160,7 +160,7 @@ class OpenAICompatProvider:
 
     async def stream(
         self, request: ChatRequest, on_event: EventSink | None = None
-    ) -> AsyncIterator[ChatChunk]:
+    ) -> AsyncGenerator[ChatChunk, None]:
         """Yield the reply as it arrives; failures before the first token are retried with backoff."""
         state = self._state()
         opened = await call_with_retries(
