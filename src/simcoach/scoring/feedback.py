@@ -1,0 +1,226 @@
+"""Feedback: what worked, what was missing, and a better line built from the customer's last message."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from simcoach.content.rubric import Criterion
+from simcoach.content.vocabulary import Measure, SignalKind
+from simcoach.scoring.levels import Judgement
+from simcoach.scoring.models import Feedback, Signal
+from simcoach.scoring.signals import CustomerView, TurnInput
+
+K = SignalKind
+_SWAP = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "i'm": "you're",
+    "im": "you're",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "am": "are",
+    "we": "you",
+    "us": "you",
+    "our": "your",
+    "ours": "yours",
+    "we're": "you're",
+    "we've": "you've",
+    "you": "we",
+    "your": "our",
+    "you're": "we're",
+    "you've": "we've",
+    "yours": "ours",
+}
+_WORD = re.compile(r"[A-Za-z0-9’']+|[^A-Za-z0-9’'\s]+|\s+")
+_LEAD = re.compile(
+    r"^(?:and|but|so|well|oh|look|listen|honestly|seriously|yes|no|yeah|ok|okay|hi|hello|hey|um|also|plus)\b[\s,]*",
+    re.I,
+)
+_FEELING_WORD = {
+    "anger": "angry",
+    "frustration": "frustrated",
+    "anxiety": "worried",
+    "sadness": "upset",
+    "disappointment": "let down",
+    "confusion": "confused",
+    "exhaustion": "worn out",
+    "shame": "embarrassed",
+    "inconvenience": "fed up",
+}
+_FEELING_ORDER = tuple(_FEELING_WORD)
+
+
+def _swap(text: str) -> str:
+    out: list[str] = []
+    for piece in _WORD.findall(text):
+        low = piece.lower().replace("’", "'")
+        rep = _SWAP.get(low)
+        if rep is None:
+            out.append(piece)
+            continue
+        out.append(rep)
+    joined = "".join(out)
+    # "you was" → "you were" after the swap
+    return re.sub(r"\byou was\b", "you were", joined)
+
+
+def gist(view: CustomerView, max_words: int = 14) -> str:
+    """The customer's most informative sentence, in the agent's perspective, short enough to say back."""
+    a = view.a
+    best = None
+    best_w = -1.0
+    for s in a.sentences:
+        w = sum(tok.weight for tok in a.tokens[s.first : s.last])
+        if w > best_w or (w == best_w and best is not None):
+            best, best_w = s, w
+    if best is None or best_w <= 0:
+        return ""
+    text = a.text[best.start : best.end].strip().rstrip(".!?…").strip()
+    for _ in range(3):
+        text = _LEAD.sub("", text)
+    words = text.split()
+    if len(words) > max_words:
+        cut = " ".join(words[:max_words])
+        comma = cut.rfind(",")
+        text = cut[:comma] if comma > len(cut) // 2 else cut
+    text = _swap(text)
+    return text[:1].lower() + text[1:] if text[:2] != "I " else text
+
+
+def feeling_word(t: TurnInput) -> str:
+    """A plain word for the feeling the customer expressed (or a safe default)."""
+    fams: set[str] = set()
+    for _, view in t.recent_customers:
+        fams |= view.negative_families
+    for fam in _FEELING_ORDER:
+        if fam in fams:
+            return _FEELING_WORD[fam]
+    return "frustrated"
+
+
+def _pick(options: list[str], key: str) -> str:
+    """A deterministic choice (crc32, not hash(), which is salted per process)."""
+    return options[zlib.crc32(key.encode("utf-8")) % len(options)]
+
+
+def better_line(measure: Measure, t: TurnInput) -> str:
+    """A line the agent could have said instead, grounded in the customer's last message."""
+    last = t.last_customer
+    if last is None:
+        return "Hi, thanks for getting in touch. What's been happening, and how can I help?"
+    view = last[1]
+    g = gist(view)
+    feel = feeling_word(t)
+    name = f"{t.customer_name}, " if t.customer_name else ""
+    about = f"You mentioned {g}. " if g else ""
+    so = f"So {g}" if g else "So this has really got on top of you"
+    sarcasm = "That doesn't sound like a good day at all. " if view.sarcastic else ""
+    if measure is Measure.probing:
+        return f"{about}Can you walk me through what happened, so I can put it right?"
+    if measure is Measure.mirroring:
+        return f"{so}, and you're feeling {feel} about it. Have I got that right?"
+    if measure in (Measure.deescalation, Measure.ownership):
+        ack = (
+            f"I'm sorry that {g}; you have every right to feel {feel}. "
+            if g
+            else f"I can hear how {feel} you are. "
+        )
+        return f"{sarcasm}{ack}I'm taking this on myself now, and I'll message you an update by 5pm today."
+    if measure is Measure.acknowledgment:
+        return f"{sarcasm}It makes sense that you're {feel}" + (f": {g}." if g else ".")
+    if measure is Measure.apology:
+        return f"I'm sorry that {g}." if g else "I'm sorry this has gone wrong for you."
+    if measure is Measure.personalisation:
+        return (
+            f"{name}since {g}, let me sort that out for you now."
+            if g
+            else f"{name}let me sort this out for you now."
+        )
+    if measure is Measure.script:
+        return f"{so} — that's not good enough, and I'm going to fix it with you now."
+    if measure is Measure.disclosure and t.scenario is not None and t.scenario.required_disclosures:
+        d = t.scenario.required_disclosures[0]
+        return f"Before we go on, I need to let you know: {d.cues[0]}."
+    return f"{so}. Let me help you with that now."
+
+
+_WORKED: dict[SignalKind, str] = {
+    K.open_question: "You asked an open question.",
+    K.elicitation: "You invited the customer to tell their story.",
+    K.follow_up: "Your question followed up on what the customer just said.",
+    K.closed_question: "You asked a clear question.",
+    K.content_reflection: "You restated the customer's own situation.",
+    K.feeling_reflection: "You named how the customer feels.",
+    K.understanding_check: "You checked your understanding.",
+    K.validation: "You validated the customer's feeling.",
+    K.specific_apology: "You apologised for what actually went wrong.",
+    K.ownership: "You took ownership.",
+    K.next_step: "You gave a concrete next step.",
+    K.time_frame: "You gave a time frame.",
+    K.reassurance: "You offered reassurance.",
+    K.explanation: "You explained what happened.",
+    K.alternative: "You offered an alternative.",
+    K.personalisation: "You spoke to this customer's situation.",
+    K.disclosure_made: "You made the required disclosure.",
+    K.hollow_apology: "You apologised.",
+}
+_PROBLEM: dict[SignalKind, str] = {
+    K.leading_question: "A leading or accusatory question raises tension instead of finding out.",
+    K.reask: "You asked again for something the customer already gave.",
+    K.stacked_questions: "Several questions at once: the customer can answer only one.",
+    K.stock_frame: "A stock phrase like 'I understand' is not a reflection without the customer's specifics.",
+    K.parroting: "Copying the customer's words verbatim sounds like parroting; put it in your own words.",
+    K.calm_down: "Telling a customer to calm down escalates.",
+    K.blame: "Blaming the customer escalates.",
+    K.policy_hiding: "Hiding behind policy without an alternative escalates.",
+    K.cant_help: "'Nothing I can do' leaves the customer stuck; say what you can do.",
+    K.already_said: "'As I already said' sounds impatient.",
+    K.understand_but: "'I understand, but…' cancels the acknowledgement.",
+    K.literal_sarcasm_reply: "The customer was being sarcastic; answering it literally sounds robotic.",
+    K.dismissive: "That sounds dismissive of the customer's concern.",
+    K.hostile_language: "That language is hostile.",
+    K.repeated_formula: "This repeats wording from your earlier turns; the customer hears a script.",
+    K.repeated_apology: "Repeated apologies lose meaning; apologise once and specifically.",
+    K.keyword_stuffing: "Empathy words piled up with nothing specific read as insincere.",
+    K.scripted_delivery: "This reads like a script that could go to any customer.",
+    K.vague_timeline: "'Soon' or 'as soon as possible' is vague; give a time.",
+    K.ignored_question: "The customer asked a question that your turn did not address.",
+    K.hollow_apology: "A generic apology does not say what went wrong.",
+    K.forbidden_offer: "That offer is not allowed by policy.",
+}
+_MISSING: dict[Measure, str] = {
+    Measure.probing: "Ask one open question about what the customer just told you.",
+    Measure.mirroring: "Say back the customer's specifics in your own words and name the feeling.",
+    Measure.deescalation: "Acknowledge the feeling and its cause, own the next step and give a time.",
+    Measure.acknowledgment: "Name the customer's feeling and what caused it.",
+    Measure.ownership: "Say what you will do ('I'll …') and by when.",
+    Measure.personalisation: "Use the customer's name or the details they gave you.",
+    Measure.apology: "Apologise once, naming what went wrong.",
+    Measure.script: "Use your own words about this customer's situation.",
+    Measure.disclosure: "Make the required disclosure before the chat ends.",
+}
+
+
+def build_feedback(c: Criterion, j: Judgement, t: TurnInput, signals: list[Signal]) -> Feedback:
+    """Feedback for one criterion on one turn."""
+    mine = [s for s in signals if s.kind in c.signals]
+    worked = list(dict.fromkeys(_WORKED[s.kind] for s in j.evidence if s.kind in _WORKED))
+    problems = list(dict.fromkeys(_PROBLEM[s.kind] for s in mine if s.kind in _PROBLEM))
+    if any(s.kind is K.ignored_question for s in signals) and c.measure in (
+        Measure.deescalation,
+        Measure.probing,
+    ):
+        problems.append(_PROBLEM[K.ignored_question])
+    missing = " ".join(problems[:2])
+    if j.applicable and j.level < c.max_level:
+        missing = f"{missing} {_MISSING[c.measure]}".strip()
+    return Feedback(
+        worked=" ".join(worked[:3]),
+        missing=missing,
+        better_line=better_line(c.measure, t),
+    )

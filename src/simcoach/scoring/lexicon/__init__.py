@@ -1,0 +1,96 @@
+"""The team-owned lexicons (YAML beside this file), loaded once and compiled into patterns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+NEGATIVE_FAMILIES = frozenset(
+    {
+        "anger",
+        "frustration",
+        "anxiety",
+        "sadness",
+        "disappointment",
+        "confusion",
+        "exhaustion",
+        "shame",
+        "inconvenience",
+    }
+)
+
+
+def _read(name: str) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"lexicon {name} must be a mapping")
+    return data
+
+
+def _feeling_pattern(entries: list[str]) -> str:
+    parts: list[str] = []
+    for entry in sorted(entries, key=len, reverse=True):
+        if entry.endswith("*"):
+            parts.append(re.escape(entry[:-1]) + r"[\w'-]*")
+        else:
+            parts.append(re.escape(entry))
+    return r"\b(?:" + "|".join(parts) + r")\b"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list and compiled phrase pattern the signals read."""
+
+    stopwords: frozenset[str]
+    generic: frozenset[str]
+    generic_stems: frozenset[str]
+    second_person: frozenset[str]
+    first_person: frozenset[str]
+    patterns: dict[str, re.Pattern[str]]
+    feeling: re.Pattern[str]
+    feeling_families: dict[str, re.Pattern[str]]
+
+    def pattern(self, name: str) -> re.Pattern[str]:
+        """The compiled phrase pattern called ``name`` in phrases.yaml."""
+        return self.patterns[name]
+
+    def family_of(self, word: str) -> str | None:
+        """The feeling family a matched feeling word belongs to (first listed wins)."""
+        for family, pat in self.feeling_families.items():
+            if pat.fullmatch(word):
+                return family
+        return None
+
+
+def load_lexicon() -> Lexicon:
+    """Read and compile the lexicons; called once at import."""
+    import snowballstemmer
+
+    words = _read("words.yaml")
+    phrases = _read("phrases.yaml")
+    feelings = _read("feelings.yaml")
+    stemmer = snowballstemmer.stemmer("english")
+    generic = frozenset(str(w) for w in words["generic"])
+    patterns = {str(k): re.compile(str(v), re.IGNORECASE) for k, v in phrases.items()}
+    families = {
+        str(k): re.compile(_feeling_pattern([str(e) for e in v]), re.IGNORECASE) for k, v in feelings.items()
+    }
+    every = [str(e) for v in feelings.values() for e in v]
+    return Lexicon(
+        stopwords=frozenset(str(w) for w in words["stopwords"]),
+        generic=generic,
+        generic_stems=frozenset(stemmer.stemWord(w) for w in generic),
+        second_person=frozenset(str(w) for w in words["second_person"]),
+        first_person=frozenset(str(w) for w in words["first_person"]),
+        patterns=patterns,
+        feeling=re.compile(_feeling_pattern(every), re.IGNORECASE),
+        feeling_families=families,
+    )
+
+
+LEXICON = load_lexicon()

@@ -1,0 +1,163 @@
+"""The offline scorer: deterministic signals → rubric levels → evidence and feedback, no network."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from simcoach.content.rubric import Criterion, Rubric
+from simcoach.content.scenario import Scenario
+from simcoach.content.vocabulary import SignalKind
+from simcoach.scoring.feedback import build_feedback
+from simcoach.scoring.levels import MEASURES, Judgement, Sigs, applicable
+from simcoach.scoring.models import ChatTurn, CriterionScore, Signal, Span, TurnAssessment
+from simcoach.scoring.signals import TurnInput, prepare
+from simcoach.scoring.signals.deescalation import (
+    apology_signals,
+    ignored_question,
+    support_signals,
+    trigger_signals,
+)
+from simcoach.scoring.signals.gaming import gaming_signals, personalisation_signals, repeated_runs
+from simcoach.scoring.signals.mirroring import mirroring_signals
+from simcoach.scoring.signals.probing import find_questions, probing_signals
+from simcoach.scoring.signals.scenario import scenario_signals
+
+VERSION = "1.0"
+K = SignalKind
+_NEEDS_REVIEW_BELOW = 0.6
+_ANSWERS = frozenset(
+    {K.explanation, K.time_frame, K.next_step, K.ownership, K.alternative, K.specific_apology}
+)
+
+
+def detect(t: TurnInput) -> list[Signal]:
+    """Every signal in the agent turn, in a fixed order (probing, mirroring, de-escalation, gaming)."""
+    questions = find_questions(t.agent)
+    signals = probing_signals(t, questions)
+    signals += mirroring_signals(t)
+    signals += trigger_signals(t)
+    signals += apology_signals(t)
+    signals += support_signals(t)
+    signals += ignored_question(t, [s for s in signals if s.kind in _ANSWERS])
+    signals += personalisation_signals(t)
+    signals += gaming_signals(t, signals)
+    if t.scenario is not None:
+        signals += scenario_signals(t.agent, t.scenario)
+    return signals
+
+
+def _discounted(t: TurnInput, signals: list[Signal]) -> set[int]:
+    """Indices of positive signals that sit inside a formula pasted from earlier agent turns."""
+    runs = repeated_runs(t) if any(s.kind is K.repeated_formula for s in signals) else []
+    out: set[int] = set()
+    for i, s in enumerate(signals):
+        if s.span is None or s.kind is K.repeated_formula:
+            continue
+        length = max(1, s.span.end - s.span.start)
+        for start, end, _peak in runs:
+            inside = max(0, min(end, s.span.end) - max(start, s.span.start))
+            if inside >= 0.6 * length:
+                out.add(i)
+                break
+    return out
+
+
+def _peak(signals: list[Signal]) -> int:
+    return max((int(s.detail or "1") for s in signals if s.kind is K.repeated_formula), default=0)
+
+
+def judge(c: Criterion, t: TurnInput, signals: list[Signal], discount: set[int]) -> Judgement:
+    """The criterion's level: the repeated part of a turn earns less the second time, nothing the third."""
+    allowed = set(c.signals)
+    fn = MEASURES[c.measure]
+    fresh = fn(c, Sigs(signals, allowed, discount), t)
+    if not discount:
+        return fresh
+    peak = _peak(signals)
+    if peak >= 2:
+        return fresh
+    once = fn(c, Sigs(signals, allowed, set()), t)
+    if once.level - 1 > fresh.level:
+        once.level -= 1
+        once.reason = f"{once.reason} (repeated from an earlier turn, so it earns less)"
+        return once
+    return fresh
+
+
+def _evidence(j: Judgement) -> list[Span]:
+    spans: list[Span] = []
+    seen: set[tuple[int, int, str]] = set()
+    for s in j.evidence:
+        if s.span is not None and (s.span.start, s.span.end, "a") not in seen:
+            seen.add((s.span.start, s.span.end, "a"))
+            spans.append(s.span)
+        for r in s.reflects:
+            key = (r.start, r.end, f"c{r.turn}")
+            if key not in seen:
+                seen.add(key)
+                spans.append(r)
+    spans.extend(j.spans)
+    return spans
+
+
+class OfflineScorer:
+    """Scores agent turns against a rubric with deterministic, explainable rules (no network, no model)."""
+
+    name = f"offline/{VERSION}"
+
+    def score(
+        self,
+        *,
+        rubric: Rubric,
+        rubric_version: str,
+        context: Sequence[ChatTurn],
+        text: str,
+        scenario: Scenario | None = None,
+    ) -> TurnAssessment:
+        """Assess one agent turn given the conversation before it."""
+        t = prepare(context, text, scenario)
+        signals = detect(t)
+        discount = _discounted(t, signals)
+        scores: dict[str, CriterionScore] = {}
+        for c in rubric.criteria:
+            ok, why_not = applicable(c, t, signals)
+            j = judge(c, t, signals, discount)
+            ok = ok and j.applicable
+            level = j.level if ok else 0
+            evidence = _evidence(j) if ok and level > 0 else []
+            if level > 0 and not any(e.source == "agent" for e in evidence):
+                level = 0  # a level above zero must point at the agent's own words
+            confidence = round(j.confidence if ok else 0.9, 3)
+            scores[c.id] = CriterionScore(
+                criterion_id=c.id,
+                level=level,
+                max_level=c.max_level,
+                applicable=ok,
+                confidence=confidence,
+                needs_review=ok and confidence < _NEEDS_REVIEW_BELOW,
+                evidence=evidence,
+                feedback=build_feedback(c, j, t, signals),
+                reason=j.reason if ok else f"Not applicable: {why_not or j.reason}.",
+            )
+        return TurnAssessment(
+            rubric_id=rubric.id,
+            rubric_version=rubric_version,
+            scorer=self.name,
+            text=text,
+            scores=scores,
+            signals=signals,
+        )
+
+    async def assess(
+        self,
+        *,
+        rubric: Rubric,
+        rubric_version: str,
+        context: Sequence[ChatTurn],
+        text: str,
+        scenario: Scenario | None = None,
+    ) -> TurnAssessment:
+        """Async form of :meth:`score` so the offline scorer satisfies :class:`TurnScorer`."""
+        return self.score(
+            rubric=rubric, rubric_version=rubric_version, context=context, text=text, scenario=scenario
+        )

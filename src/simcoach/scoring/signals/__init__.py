@@ -1,0 +1,181 @@
+"""Signals: small pure functions over one analysed agent turn and its context, returning spans."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from simcoach.content.scenario import Scenario
+from simcoach.content.vocabulary import SignalKind
+from simcoach.scoring.lexicon import LEXICON, NEGATIVE_FAMILIES
+from simcoach.scoring.models import ChatTurn, Signal, Span
+from simcoach.scoring.text import Analysed, analyse
+
+_P = LEXICON.patterns
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+_NUMBER = re.compile(r"(?<![\w£$€])#?[A-Za-z]{0,4}-?\d{4,}[A-Za-z0-9-]*\b")
+_POSTCODE = re.compile(r"\b[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}\b")
+_DATE = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)? (?:of )?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}\b",
+    re.IGNORECASE,
+)
+_ADDRESS = re.compile(
+    r"\b\d+[a-z]? \w+ (?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|way|court)\b", re.I
+)
+_NAME = re.compile(r"\b(?:my name is|my name's|i'm called|call me)\s+([A-Z][a-z]{1,20})")
+_SHOUT = re.compile(r"\b[A-Z]{4,}\b")
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerView:
+    """What the scorer needs to know about one customer message, computed once per distinct text."""
+
+    a: Analysed
+    feelings: tuple[tuple[int, int, str], ...]  # (start, end, family)
+    sarcastic: bool
+    distressed: bool
+    closing: bool
+    questions: tuple[tuple[int, int], ...]  # spans of genuine (non-rhetorical) questions
+    values: frozenset[str]  # slot types given: number, email, postcode, date, address, name
+    name: str | None
+
+    @property
+    def negative_families(self) -> set[str]:
+        """Families of the negative feelings expressed."""
+        return {f for _, _, f in self.feelings if f in NEGATIVE_FAMILIES}
+
+
+@lru_cache(maxsize=4096)
+def customer_view(text: str) -> CustomerView:
+    """Analyse a customer message once: feelings, sarcasm, distress, questions and given values."""
+    a = analyse(text)
+    low = a.low
+    feelings = tuple(
+        (m.start(), m.end(), LEXICON.family_of(m.group()) or "other") for m in LEXICON.feeling.finditer(low)
+    )
+    sarcastic = _P["sarcasm_cue"].search(low) is not None
+    complaint = any(f in NEGATIVE_FAMILIES for _, _, f in feelings)
+    distressed = complaint or sarcastic or "!" in text or _SHOUT.search(text) is not None
+    questions: list[tuple[int, int]] = []
+    for s in a.sentences:
+        seg = low[s.start : s.end]
+        if s.question_mark and not _P["rhetorical_customer_question"].search(seg):
+            questions.append((s.start, s.end))
+    values: set[str] = set()
+    if _EMAIL.search(text):
+        values.add("email")
+    if _NUMBER.search(text):
+        values.add("number")
+    if _POSTCODE.search(text):
+        values.add("postcode")
+    if _DATE.search(text):
+        values.add("date")
+    if _ADDRESS.search(text):
+        values.add("address")
+    name_m = _NAME.search(text)
+    if name_m:
+        values.add("name")
+    closing = _P["customer_closing"].search(low) is not None and not complaint and not questions
+    return CustomerView(
+        a=a,
+        feelings=feelings,
+        sarcastic=sarcastic,
+        distressed=distressed,
+        closing=closing and len(a.tokens) <= 15,
+        questions=tuple(questions),
+        values=frozenset(values),
+        name=name_m.group(1) if name_m else None,
+    )
+
+
+@dataclass(slots=True)
+class TurnInput:
+    """The agent turn under assessment and the conversation before it."""
+
+    agent: Analysed
+    customers: list[tuple[int, CustomerView]]  # (index in context, view), oldest first
+    agents: list[Analysed]  # earlier agent turns, oldest first
+    scenario: Scenario | None = None
+    customer_name: str | None = None
+    cache: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def last_customer(self) -> tuple[int, CustomerView] | None:
+        """The customer's most recent message, if any."""
+        return self.customers[-1] if self.customers else None
+
+    @property
+    def recent_customers(self) -> list[tuple[int, CustomerView]]:
+        """The customer's last two messages (reflections usually reach back that far)."""
+        return self.customers[-2:]
+
+
+def prepare(context: Sequence[ChatTurn], text: str, scenario: Scenario | None) -> TurnInput:
+    """Analyse the agent turn and its context (customer messages are cached across calls)."""
+    customers: list[tuple[int, CustomerView]] = []
+    agents: list[Analysed] = []
+    name = scenario.customer_name.split()[0] if scenario is not None else None
+    for i, turn in enumerate(context):
+        if turn.role == "customer":
+            view = customer_view(turn.text)
+            customers.append((i, view))
+            if name is None and view.name:
+                name = view.name
+        else:
+            agents.append(analyse(turn.text))
+    return TurnInput(
+        agent=analyse(text), customers=customers, agents=agents, scenario=scenario, customer_name=name
+    )
+
+
+def span(a: Analysed, start: int, end: int, kind: SignalKind | None = None) -> Span:
+    """An agent-text span, trimmed of surrounding whitespace."""
+    while start < end and a.text[start].isspace():
+        start += 1
+    while end > start and a.text[end - 1].isspace():
+        end -= 1
+    return Span(start=start, end=end, text=a.text[start:end], kind=kind)
+
+
+def customer_span(view: CustomerView, turn: int, start: int, end: int) -> Span:
+    """A span of a customer message in the context."""
+    return Span(start=start, end=end, text=view.a.text[start:end], source="customer", turn=turn)
+
+
+def sig(
+    kind: SignalKind,
+    a: Analysed,
+    start: int,
+    end: int,
+    *,
+    strength: float = 1.0,
+    reflects: list[Span] | None = None,
+    detail: str = "",
+) -> Signal:
+    """A signal over agent characters ``[start, end)``."""
+    return Signal(
+        kind=kind,
+        span=span(a, start, end, kind),
+        strength=max(0.0, min(1.0, strength)),
+        reflects=reflects or [],
+        detail=detail,
+    )
+
+
+def sentence_text(a: Analysed, start: int, end: int) -> str:
+    """Lower-case text of a character range."""
+    return a.low[start:end]
+
+
+def negated_before(low: str, pos: int, window: int = 24) -> bool:
+    """Whether a negation word sits just before ``pos`` in the same clause."""
+    left = low[max(0, pos - window) : pos]
+    for stop in (".", "!", "?", ",", ";", " but "):
+        cut = left.rfind(stop)
+        if cut >= 0:
+            left = left[cut + len(stop) :]
+    return _P["negation"].search(left) is not None

@@ -1,0 +1,265 @@
+"""De-escalation signals: validation, apologies, ownership, next steps, reassurance, and the triggers."""
+
+from __future__ import annotations
+
+import re
+
+from simcoach.content.vocabulary import SignalKind
+from simcoach.scoring.lexicon import LEXICON
+from simcoach.scoring.models import Signal
+from simcoach.scoring.signals import TurnInput, customer_span, negated_before, sig
+
+_P = LEXICON.patterns
+
+# cheap substring gates: a pattern is searched only when one of its words is present (speed)
+_GATES: dict[str, tuple[str, ...]] = {
+    "calm_down": (
+        "calm",
+        "relax",
+        "settle",
+        "chill",
+        "no need",
+        "shout",
+        "yell",
+        "voice",
+        "overreact",
+        "dramatic",
+    ),
+    "blame": ("you", "terms", "user error"),
+    "policy_hiding": (
+        "polic",
+        "allowed",
+        "permitted",
+        "authori",
+        "system",
+        "rules",
+        "hands",
+        "exception",
+        "terms",
+    ),
+    "cant_help": (
+        "nothing",
+        "can't",
+        "cannot",
+        "not my",
+        "out of",
+        "beyond",
+        "have to",
+        "need to",
+        "unable",
+        "not able",
+        "no way",
+        "possible",
+        "not going",
+        "deal with",
+        "handle",
+    ),
+    "already_said": (
+        "said",
+        "mentioned",
+        "explained",
+        "stated",
+        "told",
+        "advised",
+        "noted",
+        "pointed",
+        "time",
+        "again",
+        "repeat",
+    ),
+    "understand_but": ("but", "however"),
+    "dismissive": (
+        "feel",
+        "think",
+        "deal",
+        "way it is",
+        "what it is",
+        "happen",
+        "whatever",
+        "not my",
+        "have to",
+        "get over",
+        "know what",
+        "want me",
+        "upset",
+        "unreasonable",
+        "difficult",
+        "dramatic",
+        "silly",
+        "only",
+    ),
+    "hostile": (
+        "shut",
+        "stupid",
+        "idiot",
+        "moron",
+        "ridiculous",
+        "silly",
+        "daft",
+        "watch your",
+        "chat",
+        "call",
+        "conversation",
+        "tolerate",
+        "put up",
+        "accept",
+    ),
+}
+_TRIGGERS: tuple[tuple[str, SignalKind], ...] = (
+    ("calm_down", SignalKind.calm_down),
+    ("blame", SignalKind.blame),
+    ("policy_hiding", SignalKind.policy_hiding),
+    ("cant_help", SignalKind.cant_help),
+    ("already_said", SignalKind.already_said),
+    ("understand_but", SignalKind.understand_but),
+    ("dismissive", SignalKind.dismissive),
+    ("hostile", SignalKind.hostile_language),
+)
+_COMMIT = re.compile(
+    r"\b(?:we(?:'ll| will| are going to|'re going to)|you(?:'ll| will) (?:get|receive|see|hear|have))\b"
+)
+_HOLLOW_TAIL = re.compile(r"^\W*(?:for|about|that|to hear|if)?\W*$")
+
+
+def _gate(low: str, name: str) -> bool:
+    return any(g in low for g in _GATES.get(name, ("",)))
+
+
+def trigger_signals(t: TurnInput) -> list[Signal]:
+    """Escalating phrases: calm down, blame, policy walls, can't help, already said, "I understand, but"."""
+    a = t.agent
+    low = a.low
+    out: list[Signal] = []
+    has_alternative = _P["alternative"].search(low) is not None
+    for name, kind in _TRIGGERS:
+        if not _gate(low, name):
+            continue
+        for m in _P[name].finditer(low):
+            if kind is SignalKind.policy_hiding and has_alternative:
+                continue  # a "no" with a reason and an alternative is delivered well, not hidden behind
+            if kind in (SignalKind.calm_down, SignalKind.blame) and negated_before(low, m.start(), 12):
+                continue
+            out.append(sig(kind, a, m.start(), m.end()))
+            break
+    last = t.last_customer
+    if last is not None and last[1].sarcastic:
+        first = a.sentences[0] if a.sentences else None
+        if first is not None:
+            seg = low[first.start : first.end]
+            lit = _P["positive_literal"].search(seg)
+            if lit:
+                start = first.start + lit.start()
+                out.append(sig(SignalKind.literal_sarcasm_reply, a, start, first.start + lit.end()))
+    return out
+
+
+def apology_signals(t: TurnInput) -> list[Signal]:
+    """Each apology, judged specific (names what went wrong) or hollow."""
+    a = t.agent
+    low = a.low
+    if "sorr" not in low and "apolog" not in low:
+        return []
+    out: list[Signal] = []
+    cust: set[str] = set()
+    for _, view in t.recent_customers:
+        cust |= set(view.a.content)
+    for m in _P["apology"].finditer(low):
+        s = a.sentence_at(m.start())
+        end = s.end if s is not None else len(low)
+        if _P["understand_but"].search(low[m.start() : end]) or negated_before(low, m.start(), 10):
+            continue
+        tail = low[m.end() : end]
+        if _P["dismissive"].match(tail.strip()) or tail.strip().startswith(
+            ("you feel", "if you", "that you feel")
+        ):
+            continue
+        tail_tokens = [tok for tok in a.tokens if m.end() <= tok.start < end and tok.content]
+        specific_weight = sum(1.0 if tok.stem in cust else tok.weight * 0.5 for tok in tail_tokens)
+        hollow = _P["hollow_apology_object"].match(tail) is not None or _HOLLOW_TAIL.match(tail) is not None
+        if specific_weight >= 1.4 or (not hollow and specific_weight >= 1.0):
+            out.append(sig(SignalKind.specific_apology, a, m.start(), end))
+        else:
+            out.append(sig(SignalKind.hollow_apology, a, m.start(), end))
+    return out
+
+
+def support_signals(t: TurnInput) -> list[Signal]:
+    """Validation, ownership, next step, time frame, vague timeline, reassurance, explanation, alternative."""
+    a = t.agent
+    low = a.low
+    out: list[Signal] = []
+    cust: set[str] = set()
+    for _, view in t.recent_customers:
+        cust |= set(view.a.content)
+    for m in _P["validation"].finditer(low):
+        if negated_before(low, m.start(), 10) and "not" not in m.group():
+            continue
+        s = a.sentence_at(m.start())
+        end = s.end if s is not None else m.end()
+        start = s.start if s is not None else m.start()
+        seg_tokens = [tok for tok in a.tokens if start <= tok.start < end and tok.content]
+        specific = (
+            any(tok.stem in cust for tok in seg_tokens) or LEXICON.feeling.search(low[start:end]) is not None
+        )
+        out.append(
+            sig(
+                SignalKind.validation,
+                a,
+                start,
+                end,
+                strength=1.0 if specific else 0.5,
+                detail="specific" if specific else "generic",
+            )
+        )
+        break
+    own = _P["ownership"].search(low)
+    if own and not negated_before(low, own.start(), 8):
+        s = a.sentence_at(own.start())
+        end = s.end if s is not None else own.end()
+        out.append(sig(SignalKind.ownership, a, own.start(), end))
+    committed = own is not None or _COMMIT.search(low) is not None
+    step: re.Match[str] | None = _P["action_verb"].search(low) if committed else None
+    ref = _P["reference"].search(low)
+    if step is not None:
+        s = a.sentence_at(step.start())
+        out.append(sig(SignalKind.next_step, a, s.start if s else step.start(), s.end if s else step.end()))
+    elif ref is not None:
+        out.append(sig(SignalKind.next_step, a, ref.start(), ref.end(), detail="reference"))
+    tf = _P["time_frame"].search(low)
+    if tf and (step is not None or ref is not None or own is not None):
+        out.append(sig(SignalKind.time_frame, a, tf.start(), tf.end()))
+    elif tf is None:
+        vague = _P["vague_timeline"].search(low)
+        if vague:
+            out.append(sig(SignalKind.vague_timeline, a, vague.start(), vague.end()))
+    for m in _P["reassurance"].finditer(low):
+        out.append(sig(SignalKind.reassurance, a, m.start(), m.end()))
+        break
+    exp = _P["explanation"].search(low)
+    if exp:
+        out.append(sig(SignalKind.explanation, a, exp.start(), exp.end()))
+    alt = _P["alternative"].search(low)
+    if alt:
+        out.append(sig(SignalKind.alternative, a, alt.start(), alt.end()))
+    return out
+
+
+def ignored_question(t: TurnInput, answered_by: list[Signal]) -> list[Signal]:
+    """The customer asked a question and the agent's turn neither answers nor engages with it."""
+    last = t.last_customer
+    if last is None or not last[1].questions:
+        return []
+    idx, view = last
+    a = t.agent
+    if _P["answer_opener"].search(a.low) or answered_by:
+        return []
+    mine = set(a.content)
+    for start, end in view.questions:
+        qstems = {tok.stem for tok in view.a.tokens if start <= tok.start < end and tok.content}
+        if qstems and not (qstems & mine):
+            whole = a.sentences[0] if a.sentences else None
+            s0, e0 = (whole.start, whole.end) if whole else (0, len(a.text))
+            return [
+                sig(SignalKind.ignored_question, a, s0, e0, reflects=[customer_span(view, idx, start, end)])
+            ]
+    return []

@@ -1,0 +1,118 @@
+"""Anti-gaming signals: pasted formulas, apology fatigue, keyword stuffing and script-like delivery."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from simcoach.content.vocabulary import SignalKind
+from simcoach.scoring.lexicon import LEXICON
+from simcoach.scoring.models import Signal
+from simcoach.scoring.signals import TurnInput, sig
+from simcoach.scoring.text import Analysed, analyse
+
+_P = LEXICON.patterns
+_N = 4  # a shared run of this many words with an earlier agent turn is a repeated formula
+
+
+@lru_cache(maxsize=4096)
+def _grams(text: str) -> frozenset[tuple[str, ...]]:
+    words = [tok.low for tok in analyse(text).tokens if tok.low != "?"]
+    return frozenset(tuple(words[i : i + _N]) for i in range(len(words) - _N + 1))
+
+
+def repeated_runs(t: TurnInput) -> list[tuple[int, int, int]]:
+    """Character ranges of this turn repeated from earlier agent turns, with how many turns had them."""
+    a = t.agent
+    if not t.agents:
+        return []
+    words = [tok for tok in a.tokens if tok.low != "?"]
+    if len(words) < _N:
+        return []
+    earlier = [_grams(p.text) for p in t.agents]
+    count = [0] * len(words)
+    for i in range(len(words) - _N + 1):
+        gram = tuple(w.low for w in words[i : i + _N])
+        hits = sum(1 for g in earlier if gram in g)
+        if hits:
+            for j in range(i, i + _N):
+                count[j] = max(count[j], hits)
+    runs: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(words):
+        if count[i] == 0:
+            i += 1
+            continue
+        j = i
+        peak = 0
+        while j < len(words) and count[j] > 0:
+            peak = max(peak, count[j])
+            j += 1
+        runs.append((words[i].start, words[j - 1].end, peak))
+        i = j
+    return runs
+
+
+def _apologised(a: Analysed) -> bool:
+    return ("sorr" in a.low or "apolog" in a.low) and _P["apology"].search(a.low) is not None
+
+
+def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
+    """repeated_formula, repeated_apology, keyword_stuffing and scripted_delivery."""
+    a = t.agent
+    out: list[Signal] = []
+    for start, end, peak in repeated_runs(t):
+        out.append(
+            sig(SignalKind.repeated_formula, a, start, end, strength=min(1.0, 0.5 * peak), detail=str(peak))
+        )
+    apologies = list(_P["apology"].finditer(a.low)) if _apologised(a) else []
+    earlier = sum(1 for p in t.agents if _apologised(p))
+    if len(apologies) >= 2:
+        out.append(
+            sig(SignalKind.repeated_apology, a, apologies[1].start(), apologies[1].end(), detail="in-turn")
+        )
+    elif apologies and earlier >= 2:
+        m = apologies[0]
+        out.append(sig(SignalKind.repeated_apology, a, m.start(), m.end(), detail=f"apology {earlier + 1}"))
+    words = [tok for tok in a.tokens if tok.low != "?"]
+    cust: set[str] = set()
+    for _, view in t.recent_customers:
+        cust |= set(view.a.content)
+    specific = sum(w for s, w in a.content.items() if s in cust)
+    acts = any(s.kind in (SignalKind.ownership, SignalKind.next_step) for s in positive)
+    keywords = list(_P["keyword_empathy"].finditer(a.low))
+    if len(keywords) >= 3 and not acts and specific < 1.5 and len(keywords) / max(1, len(words)) >= 0.15:
+        out.append(
+            sig(
+                SignalKind.keyword_stuffing,
+                a,
+                keywords[0].start(),
+                keywords[-1].end(),
+                detail=str(len(keywords)),
+            )
+        )
+    corporate = list(_P["corporate"].finditer(a.low))
+    second = any(w.low in LEXICON.second_person for w in words)
+    if len(corporate) >= 2 or (len(corporate) == 1 and specific < 1.0 and len(words) >= 12):
+        out.append(sig(SignalKind.scripted_delivery, a, corporate[0].start(), corporate[-1].end()))
+    elif len(words) >= 30 and not second and specific < 1.0 and t.customers:
+        out.append(sig(SignalKind.scripted_delivery, a, 0, len(a.text), strength=0.6, detail="generic"))
+    return out
+
+
+def personalisation_signals(t: TurnInput) -> list[Signal]:
+    """The customer's name, or several specifics of their situation, used in this turn."""
+    a = t.agent
+    out: list[Signal] = []
+    name = (t.customer_name or "").lower()
+    if name:
+        for tok in a.tokens:
+            if tok.low == name:
+                out.append(sig(SignalKind.personalisation, a, tok.start, tok.end, detail="name"))
+                break
+    cust: set[str] = set()
+    for _, view in t.customers[-3:]:
+        cust |= {s for s, w in view.a.content.items() if w >= 1.0}
+    hits = [tok for tok in a.tokens if tok.content and tok.weight >= 1.0 and tok.stem in cust]
+    if len({tok.stem for tok in hits}) >= 2:
+        out.append(sig(SignalKind.personalisation, a, hits[0].start, hits[-1].end, detail="details"))
+    return out

@@ -1,0 +1,166 @@
+"""Probing signals: questions found by syntax (not only '?'), open vs closed, leading, stacked, re-asks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from simcoach.content.vocabulary import SignalKind
+from simcoach.scoring.lexicon import LEXICON
+from simcoach.scoring.models import Signal
+from simcoach.scoring.signals import TurnInput, customer_span, sig
+from simcoach.scoring.text import Analysed
+
+_P = LEXICON.patterns
+_MARKERS = re.compile(r"^(?:" + _P["discourse_markers"].pattern + r")\b[\s,!.:-]*", re.IGNORECASE)
+_VOCATIVE = re.compile(r"^[a-z]+,\s+")
+_CLAUSE_SPLIT = re.compile(
+    r",\s+|\s+(?:and|but|so|or)\s+(?=(?:what|how|why|when|where|which|who|do|did|is|are|can|could|would|have)\b)"
+)
+_ANAPHORA = frozenset({"that", "this", "it", "then", "there", "those", "these", "next"})
+_REQUEST = re.compile(r"\b(?:please|confirm|provide|give me|send me|need|take|have|may i|can i|could i)\b")
+_OPEN = "open"
+_CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question or elicitation found in the agent turn."""
+
+    start: int
+    end: int
+    kind: str  # open | closed
+    leading: bool
+    elicitation: bool
+    marked: bool  # had a question mark
+    syntactic: bool  # had interrogative syntax
+
+
+def _strip_markers(seg: str) -> int:
+    """How many leading characters are discourse markers ('ok so', 'thanks,' …)."""
+    pos = 0
+    for _ in range(4):
+        m = _MARKERS.match(seg[pos:])
+        if not m or m.end() == 0:
+            v = _VOCATIVE.match(seg[pos:])
+            if v and pos == 0 and len(v.group()) < 14:
+                pos += v.end()
+                continue
+            break
+        pos += m.end()
+    return pos
+
+
+def _classify(clause: str) -> tuple[str | None, bool]:
+    """(open|closed|None, syntactic) for a clause that starts where a question would."""
+    if _P["wh_statement"].match(clause):
+        return None, False
+    if _P["elicitation"].match(clause) or _P["elicitation"].search(clause[:40]):
+        return _OPEN, True
+    if _P["closed_wh"].match(clause):
+        return _CLOSED, True
+    if _P["open_wh"].match(clause):
+        return _OPEN, True
+    if _P["wh_start"].match(clause):
+        return (_OPEN if clause.startswith(("how", "why")) else _CLOSED), True
+    if _P["aux_subject"].match(clause):
+        return _CLOSED, True
+    if _P["aux_start"].match(clause):
+        return _CLOSED, False
+    return None, False
+
+
+def find_questions(a: Analysed) -> list[Question]:
+    """Every question clause and elicitation in the text, in order."""
+    out: list[Question] = []
+    for s in a.sentences:
+        seg = a.low[s.start : s.end]
+        leading = _P["leading"].search(seg) is not None or (
+            _P["tag_question"].search(seg) is not None
+            and (" you " in seg and ("n't" in seg[-25:] or "not" in seg[-25:]))
+        )
+        found: Question | None = None
+        # try the sentence start, then each later clause ("That's awful, how are you coping?")
+        offsets = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(seg)]
+        for off in offsets:
+            skip = _strip_markers(seg[off:])
+            clause = seg[off + skip :]
+            kind, syntactic = _classify(clause)
+            if kind is None:
+                continue
+            if not s.question_mark and not syntactic:
+                continue
+            elicit = _P["elicitation"].search(clause[:60]) is not None
+            clear = off == 0 and (_P["aux_subject"].match(clause) or _P["open_wh"].match(clause))
+            if not s.question_mark and not elicit and not clear:
+                continue  # without '?' demand clear interrogative syntax at the very start
+            found = Question(s.start + off + skip, s.end, kind, leading, elicit, s.question_mark, syntactic)
+            break
+        if found is None and s.question_mark:
+            found = Question(s.start, s.end, _CLOSED, leading, False, True, False)
+        if found is None and _P["elicitation"].search(seg):
+            m = _P["elicitation"].search(seg)
+            assert m is not None
+            found = Question(s.start + m.start(), s.end, _OPEN, leading, True, False, True)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _slot(text: str) -> str | None:
+    m = _P["closed_slot"].search(text)
+    if not m:
+        return None
+    got = m.group()
+    if "mail" in got:
+        return "email"
+    if "post" in got or "zip" in got:
+        return "postcode"
+    if "birth" in got or "dob" in got:
+        return "date"
+    if "name" in got:
+        return "name"
+    if "address" in got:
+        return "address"
+    return "number"
+
+
+def probing_signals(t: TurnInput, questions: list[Question]) -> list[Signal]:
+    """open_question, closed_question, elicitation, leading, stacked, follow_up and reask signals."""
+    a = t.agent
+    out: list[Signal] = []
+    last = t.last_customer
+    given: set[str] = set()
+    for _, view in t.customers:
+        given |= view.values
+    real = 0
+    for q in questions:
+        seg = a.low[q.start : q.end]
+        if q.leading:
+            out.append(sig(SignalKind.leading_question, a, q.start, q.end))
+            continue
+        slot = _slot(seg)
+        asks = slot is not None and (q.marked or _REQUEST.search(seg) is not None)
+        if slot is not None and asks and (_P["reask_marker"].search(seg) or slot in given):
+            out.append(sig(SignalKind.reask, a, q.start, q.end, detail=slot))
+            continue
+        real += 1
+        if q.elicitation:
+            out.append(sig(SignalKind.elicitation, a, q.start, q.end, detail=q.kind))
+        kind = SignalKind.open_question if q.kind == _OPEN else SignalKind.closed_question
+        conf = 1.0 if (q.marked and q.syntactic) else 0.7
+        out.append(sig(kind, a, q.start, q.end, strength=conf))
+        if last is not None:
+            idx, view = last
+            qstems = {tok.stem for tok in a.tokens if q.start <= tok.start < q.end and tok.content}
+            shared = [tok for tok in view.a.tokens if tok.content and tok.stem in qstems]
+            anaphoric = q.kind == _OPEN and any(
+                tok.low in _ANAPHORA for tok in a.tokens if q.start <= tok.start < q.end
+            )
+            if shared or (anaphoric and view.a.content):
+                reflects = [customer_span(view, idx, tok.start, tok.end) for tok in shared[:6]]
+                out.append(sig(SignalKind.follow_up, a, q.start, q.end, reflects=reflects))
+    if real > 2:
+        first, final = questions[0], questions[-1]
+        out.append(sig(SignalKind.stacked_questions, a, first.start, final.end, detail=str(real)))
+    return out
