@@ -16,6 +16,7 @@ from simcoach.api.routes import admin, content, health, qa, sessions
 from simcoach.api.state import AppState
 from simcoach.practice import access
 from simcoach.practice.content import ContentSource
+from simcoach.practice.reports import Reports
 from simcoach.practice.service import PracticeService
 from simcoach.settings import Settings
 from simcoach.store import migrate
@@ -55,7 +56,14 @@ async def open_state(settings: Settings) -> AppState:
     if not result.ok:
         log.warning("content in %s did not load: %d error(s)", settings.content_dir, len(result.errors))
     practice = PracticeService(db=db, content=source, settings=settings)
-    return AppState(settings=settings, db=db, content=source, practice=practice, schema_revision=status.head)
+    return AppState(
+        settings=settings,
+        db=db,
+        content=source,
+        practice=practice,
+        reports=Reports(practice),
+        schema_revision=status.head,
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simcoach.practice.content import ContentSource
+from simcoach.practice.reports import Reports
 from simcoach.practice.service import PracticeService
 from simcoach.settings import Settings
 from simcoach.store.db import Database
@@ -18,4 +19,5 @@ class AppState:
     db: Database
     content: ContentSource
     practice: PracticeService
+    reports: Reports
     schema_revision: str

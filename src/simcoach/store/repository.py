@@ -145,8 +145,8 @@ class SessionFilter:
 
 async def list_sessions(
     db: AsyncSession, flt: SessionFilter, *, limit: int, offset: int
-) -> tuple[Sequence[SessionRecord], int]:
-    """One page of sessions, newest first, and the total matching."""
+) -> tuple[list[tuple[SessionRecord, str]], int]:
+    """One page of sessions (with the learner's external id), newest first, and the total matching."""
     conds: list[Any] = []
     if flt.learner_id is not None:
         conds.append(SessionRecord.learner_id == flt.learner_id)
@@ -161,16 +161,15 @@ async def list_sessions(
     if flt.until is not None:
         conds.append(SessionRecord.created_at < flt.until)
     total = (await db.execute(select(func.count()).select_from(SessionRecord).where(*conds))).scalar_one()
-    rows = (
-        await db.execute(
-            select(SessionRecord)
-            .where(*conds)
-            .order_by(SessionRecord.created_at.desc(), SessionRecord.id)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).scalars()
-    return list(rows), int(total)
+    rows = await db.execute(
+        select(SessionRecord, LearnerRecord.external_id)
+        .join(LearnerRecord, LearnerRecord.id == SessionRecord.learner_id)
+        .where(*conds)
+        .order_by(SessionRecord.created_at.desc(), SessionRecord.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(r[0], r[1]) for r in rows.all()], int(total)
 
 
 async def advance(db: AsyncSession, session_id: str, seen_version: int, **values: Any) -> int:

@@ -1,0 +1,120 @@
+"""Building engines from stored sessions, the scorer and renderer, and scorecards with overrides."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from simcoach.content.library import Versioned
+from simcoach.content.persona import Persona
+from simcoach.content.rubric import Rubric
+from simcoach.content.scenario import Scenario
+from simcoach.scoring.models import Scorecard, TurnAssessment
+from simcoach.settings import Settings
+from simcoach.sim.engine import PracticeSession
+from simcoach.sim.models import Renderer, SessionSnapshot
+from simcoach.sim.ports import TurnScorer
+from simcoach.store.tables import OverrideRecord, SessionRecord
+
+log = logging.getLogger("simcoach.practice")
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# Content versions are hashes of the content, so one validated model per (kind, id, version) can be
+# shared by every session that ran it: this is a content cache, not session state.
+_CACHE: OrderedDict[tuple[str, str, str], Versioned[Any]] = OrderedDict()
+_CACHE_SIZE = 256
+
+
+def _versioned(
+    model: type[ModelT], kind: str, item_id: str, version: str, data: dict[str, Any]
+) -> Versioned[ModelT]:
+    key = (kind, item_id, version)
+    found = _CACHE.get(key)
+    if found is not None:
+        _CACHE.move_to_end(key)
+        return found
+    item = model.model_validate(data)
+    made: Versioned[ModelT] = Versioned(item=item, version=version, source=Path(f"session:{kind}/{item_id}"))
+    _CACHE[key] = made
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return made
+
+
+def stored_content(rec: SessionRecord) -> tuple[Versioned[Scenario], Versioned[Persona], Versioned[Rubric]]:
+    """The exact content a session started with, re-validated from its stored snapshots."""
+    return (
+        _versioned(Scenario, "scenario", rec.scenario_id, rec.scenario_version, rec.scenario_json),
+        _versioned(Persona, "persona", rec.persona_id, rec.persona_version, rec.persona_json),
+        _versioned(Rubric, "rubric", rec.rubric_id, rec.rubric_version, rec.rubric_json),
+    )
+
+
+class Backends:
+    """The scorer and renderer this process uses (LLM when configured, offline/scripted otherwise)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.scorer = _scorer(settings)
+        self.renderer = _renderer(settings)
+
+
+def _scorer(settings: Settings) -> TurnScorer:
+    try:
+        from simcoach.llm.factory import scorer_from_settings
+
+        return scorer_from_settings(settings)
+    except ImportError:
+        from simcoach.scoring.offline import OfflineScorer
+
+        return OfflineScorer()
+
+
+def _renderer(settings: Settings) -> Renderer | None:
+    try:
+        from simcoach.llm.factory import renderer_from_settings
+
+        return renderer_from_settings(settings)
+    except ImportError:
+        log.warning("LLM renderer unavailable; using the scripted customer")
+        return None
+
+
+def restore(rec: SessionRecord, scorer: TurnScorer) -> PracticeSession:
+    """The engine as of the session's last committed turn."""
+    scenario, persona, rubric = stored_content(rec)
+    snapshot = SessionSnapshot.model_validate(rec.snapshot)
+    return PracticeSession.restore(snapshot, scenario=scenario, persona=persona, rubric=rubric, scorer=scorer)
+
+
+def override_map(turns: Sequence[int], overrides: Sequence[OverrideRecord]) -> dict[tuple[int, str], int]:
+    """Overrides keyed by (position in the assessments list, criterion); the latest per key wins."""
+    position = {turn: i for i, turn in enumerate(turns)}
+    out: dict[tuple[int, str], int] = {}
+    for o in overrides:
+        if o.turn is not None and o.turn in position:
+            out[(position[o.turn], o.criterion_id)] = o.level
+    return out
+
+
+def scorecard(
+    rec: SessionRecord,
+    assessments: Sequence[TurnAssessment],
+    turns: Sequence[int],
+    overrides: Sequence[OverrideRecord] = (),
+) -> Scorecard:
+    """The session scorecard from the stored assessments, with trainer overrides applied."""
+    from simcoach.scoring.scorecard import build_scorecard
+
+    scenario, _, rubric = stored_content(rec)
+    return build_scorecard(
+        rubric=rubric.item,
+        rubric_version=rubric.version,
+        assessments=assessments,
+        scenario=scenario.item,
+        overrides=override_map(turns, overrides),
+    )
