@@ -18,7 +18,10 @@ from simcoach.sim.models import CustomerState
 from simcoach.sim.text import content_stems, sentences
 
 MATCH_SCORE = 2
-"""A probe is about a fact when it scores ≥ 2: one point per shared stem, +1 for a whole keyword."""
+"""A probe is about a fact when it scores ≥ 2: one point per shared stem, +1 for a whole keyword
+phrase, +1 for a keyword made only of question words ("why", "what was in") said literally."""
+BEST_MARGIN = 1
+"""Of several facts a probe matches, only those within this many points of the best are answered."""
 MAX_ASKED_PER_REPLY = 2
 MAX_OFFERED_PER_REPLY = 1
 PROBE_SIGNALS = frozenset(
@@ -43,6 +46,7 @@ _IMPERATIVE_PROBE = re.compile(
 class _Terms:
     stems: frozenset[str]
     phrases: tuple[frozenset[str], ...]
+    literal: tuple[re.Pattern[str], ...]
 
 
 @dataclass(slots=True)
@@ -69,21 +73,29 @@ class DisclosureIndex:
         for fact in self.facts:
             phrases = tuple(p for p in (content_stems(k) for k in fact.keywords) if p)
             stems = content_stems(fact.topic).union(*phrases) if phrases else content_stems(fact.topic)
-            self._terms[fact.id] = _Terms(stems=stems, phrases=phrases)
+            # Keywords made only of question words carry meaning as a phrase ("what was in").
+            literal = tuple(
+                re.compile(r"\b" + re.escape(k.lower()) + r"\b")
+                for k in fact.keywords
+                if not content_stems(k)
+            )
+            self._terms[fact.id] = _Terms(stems=stems, phrases=phrases, literal=literal)
         self._unknowns = [content_stems(u) for u in scenario.unknowns]
 
-    def score(self, fact: Fact, stems: frozenset[str]) -> int:
-        """How strongly a probe's stems point at this fact's topic."""
+    def score(self, fact: Fact, stems: frozenset[str], probe: str = "") -> int:
+        """How strongly a probe (its stems and lower-case text) points at this fact's topic."""
         terms = self._terms[fact.id]
         overlap = len(terms.stems & stems)
         whole = any(p <= stems for p in terms.phrases)
-        return overlap + (1 if whole else 0)
+        literal = any(p.search(probe) for p in terms.literal)
+        return overlap + (1 if whole else 0) + (1 if literal else 0)
 
-    def asked_about(self, stems: frozenset[str]) -> list[Fact]:
-        """Facts the probe is about, best match first."""
-        scored = [(self.score(f, stems), i, f) for i, f in enumerate(self.facts)]
-        hits = [(s, i, f) for s, i, f in scored if s >= MATCH_SCORE]
-        hits.sort(key=lambda t: (-t[0], t[1]))
+    def asked_about(self, stems: frozenset[str], probe: str = "") -> list[Fact]:
+        """Facts the probe is about, best match first (only those close to the best)."""
+        scored = [(self.score(f, stems, probe), i, f) for i, f in enumerate(self.facts)]
+        best = max((s for s, _, _ in scored), default=0)
+        floor = max(MATCH_SCORE, best - BEST_MARGIN)
+        hits = sorted((t for t in scored if t[0] >= floor), key=lambda t: (-t[0], t[1]))
         return [f for _, _, f in hits]
 
     def asks_unknown(self, stems: frozenset[str]) -> bool:
@@ -96,14 +108,20 @@ class DisclosureIndex:
         return [f.id for f in self.facts if f.value.lower() in low]
 
 
-def probe_stems(agent_text: str, assessment: TurnAssessment | None) -> frozenset[str] | None:
-    """Stems of the agent's questions, or None if the turn asks nothing."""
+def probe_text(agent_text: str, assessment: TurnAssessment | None) -> str | None:
+    """The agent's questions (lower case), or None if the turn asks nothing."""
     asking = [s for s in sentences(agent_text) if s.endswith("?") or _IMPERATIVE_PROBE.search(s)]
     if asking:
-        return frozenset().union(*(content_stems(s) for s in asking))
+        return " ".join(asking).lower()
     if assessment is not None and any(s.kind in PROBE_SIGNALS for s in assessment.signals):
-        return content_stems(agent_text)
+        return agent_text.lower()
     return None
+
+
+def probe_stems(agent_text: str, assessment: TurnAssessment | None) -> frozenset[str] | None:
+    """Stems of the agent's questions, or None if the turn asks nothing."""
+    text = probe_text(agent_text, assessment)
+    return None if text is None else content_stems(text)
 
 
 def trust_needed(fact: Fact, trust_offset: float) -> float:
@@ -130,10 +148,11 @@ def plan(
 ) -> DisclosurePlan:
     """Decide what this reply reveals, from the agent's probe and the state after the update."""
     out = DisclosurePlan()
-    stems = probe_stems(agent_text, assessment)
-    if stems is not None:
+    probe = probe_text(agent_text, assessment)
+    if probe is not None:
+        stems = content_stems(probe)
         out.probed = True
-        for fact in index.asked_about(stems):
+        for fact in index.asked_about(stems, probe):
             if allowed(fact, state, trust_offset, asked=True):
                 if fact.id not in said and len(out.answered) < MAX_ASKED_PER_REPLY:
                     out.answered.append(fact)

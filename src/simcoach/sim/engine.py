@@ -82,22 +82,17 @@ def baseline_of(scenario: Scenario, persona: Persona) -> CustomerState:
     return CustomerState(anger=base.anger, anxiety=base.anxiety, trust=base.trust, patience=base.patience)
 
 
-def _offers_in(text: str, assessment: TurnAssessment, scenario: Scenario) -> list[str]:
-    """Allowed offers made this turn: the scorer's offer signals plus the scenario's cues in the text."""
+def _offers_in(assessment: TurnAssessment, scenario: Scenario) -> list[str]:
+    """Allowed offers made this turn, as the scorer detected them (it owns cue matching and negation)."""
     allowed = [o.id for o in scenario.policy.may_offer]
-    found = {s.detail for s in assessment.of(SignalKind.offer_made) if s.detail in allowed}
-    low = text.lower()
-    found.update(o.id for o in scenario.policy.may_offer if any(c.lower() in low for c in o.cues))
+    found = {s.detail for s in assessment.of(SignalKind.offer_made)}
     return [o for o in allowed if o in found]
 
 
-def _disclosures_in(text: str, assessment: TurnAssessment, scenario: Scenario) -> list[str]:
-    """Required disclosures made this turn (scorer signals plus cues)."""
-    ids = [d.id for d in scenario.required_disclosures]
-    found = {s.detail for s in assessment.of(SignalKind.disclosure_made) if s.detail in ids}
-    low = text.lower()
-    found.update(d.id for d in scenario.required_disclosures if any(c.lower() in low for c in d.cues))
-    return [d for d in ids if d in found]
+def _disclosures_in(assessment: TurnAssessment, scenario: Scenario) -> list[str]:
+    """Required disclosures made this turn, as the scorer detected them."""
+    found = {s.detail for s in assessment.of(SignalKind.disclosure_made)}
+    return [d.id for d in scenario.required_disclosures if d.id in found]
 
 
 def _trigger_quote(assessment: TurnAssessment) -> str | None:
@@ -266,7 +261,7 @@ class PracticeSession:
         after = update.state
 
         said_before = set(s.revealed)
-        offers = _offers_in(agent_text, assessment, c.scenario.item)
+        offers = _offers_in(assessment, c.scenario.item)
         required = c.ends.required_facts
         landed_now = [o for o in offers if o in c.ends.resolving_offers and required <= said_before]
         landed = [*s.landed_offers, *(o for o in landed_now if o not in s.landed_offers)]
@@ -330,7 +325,7 @@ class PracticeSession:
         s.revealed.extend(f.id for f in facts if f.id not in said_before)
         s.used_lines = used
         s.offers_made.extend(o for o in offers if o not in s.offers_made)
-        made = _disclosures_in(agent_text, assessment, c.scenario.item)
+        made = _disclosures_in(assessment, c.scenario.item)
         s.disclosures_made.extend(d for d in made if d not in s.disclosures_made)
         s.agent_texts_seen.extend(x for x in update.sentences if x not in s.agent_texts_seen)
         s.signal_counts = counts

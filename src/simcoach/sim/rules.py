@@ -184,13 +184,14 @@ class _Ledger:
         new = round(min(1.0, max(0.0, old + delta)), 4)
         if counts_as_event and abs(delta) > 1e-9:
             self.touched.add(variable)
-        if new == old:
-            return
         self.values[variable] = new
+        effective = round(new - old, 4)
+        if effective == 0.0:
+            return
         self.changes.append(
             StateChange(
                 variable=variable,
-                delta=round(new - old, 4),
+                delta=effective,
                 cause=cause,
                 signal=signal,
                 sensitivity=sensitivity,
@@ -327,11 +328,15 @@ def apply_turn(
         counts_as_event=False,
     )
 
-    # 6. Quiet variables drift back toward the baseline (emotional inertia).
+    # 6. Quiet variables drift back toward the baseline (emotional inertia); after a turn that
+    # helped in any way, a feeling does not creep back up (a good question is not "nothing").
+    helped = any(is_helpful(ch.variable, ch.delta) for ch in led.changes)
     for var in ("anger", "anxiety", "trust"):
         if var not in led.touched:
-            gap = float(getattr(ctx.baseline, var)) - led.values[var]
-            led.add(var, ctx.dynamics.inertia * gap, DRIFT_CAUSE, counts_as_event=False)
+            drift = ctx.dynamics.inertia * (float(getattr(ctx.baseline, var)) - led.values[var])
+            if helped and not is_helpful(var, drift):
+                continue
+            led.add(var, drift, DRIFT_CAUSE, counts_as_event=False)
 
     return TurnUpdate(
         state=led.state(),

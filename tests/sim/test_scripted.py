@@ -1,0 +1,70 @@
+"""The scripted customer: slot filling, no repeated lines while alternatives exist, streaming pieces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simcoach.content.loader import load_library
+from simcoach.content.vocabulary import Band, Intent
+from simcoach.sim.rng import Rng, seed_state
+from simcoach.sim.scripted import ScriptedCustomer, agent_words, fill, pieces
+
+REPO = Path(__file__).resolve().parents[2]
+LIBRARY = load_library([REPO], root=REPO)
+
+
+def customer(scenario_id: str) -> ScriptedCustomer:
+    sc = LIBRARY.scenarios[scenario_id].item
+    return ScriptedCustomer(sc, LIBRARY.personas[sc.persona].item)
+
+
+def test_fill_known_and_unknown_slots() -> None:
+    assert fill("Hi, {name} here.", {"name": "Jo"}) == "Hi, Jo here."
+    assert fill("Hi {nobody} there .", {}) == "Hi there."
+
+
+def test_agent_words_prefers_the_trigger_phrase() -> None:
+    assert agent_words("Please calm down, sir.", "calm down") == "calm down"
+    assert agent_words("We are looking into it, I promise. Thanks.") == "We are looking into it"
+
+
+def test_pieces_join_back_exactly() -> None:
+    text = "Right. You've charged me twice this month, and I've still not got it."
+    assert "".join(pieces(text)) == text
+    assert len(pieces(text)) > 1
+
+
+@pytest.mark.parametrize("scenario_id", sorted(LIBRARY.scenarios))
+@pytest.mark.parametrize("intent", list(Intent))
+def test_no_line_repeats_while_an_alternative_exists(scenario_id: str, intent: Intent) -> None:
+    c = customer(scenario_id)
+    rng = Rng(seed_state(3))
+    used: list[str] = []
+    available = {line for tier in c._tiers(intent, Band.tense) for line in tier}
+    picked = [c.pick(intent, Band.tense, rng, used) for _ in range(len(available))]
+    assert len(set(picked)) == len(picked)
+
+
+@pytest.mark.parametrize("scenario_id", sorted(LIBRARY.scenarios))
+def test_every_intent_has_a_line_in_every_band(scenario_id: str) -> None:
+    c = customer(scenario_id)
+    for intent in Intent:
+        for band in Band:
+            line = c.pick(intent, band, Rng(1), [])
+            assert line.strip()
+
+
+def test_same_seed_same_lines() -> None:
+    c = customer("billing-double-charge")
+    a = [c.pick(Intent.complaint, Band.heated, Rng(seed_state(5)), []) for _ in range(3)]
+    b = [c.pick(Intent.complaint, Band.heated, Rng(seed_state(5)), []) for _ in range(3)]
+    assert a == b
+
+
+def test_scenario_lines_come_before_the_personas() -> None:
+    c = customer("billing-double-charge")
+    sc = LIBRARY.scenarios["billing-double-charge"].item
+    line = c.pick(Intent.complaint, Band.heated, Rng(9), [])
+    assert line in sc.lines[Intent.complaint][Band.heated]
