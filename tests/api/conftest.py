@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +14,7 @@ from pydantic import SecretStr
 
 from simcoach.api.app import create_app
 from simcoach.settings import Settings
+from simcoach.sim.models import RenderReport, RenderRequest, Restart
 from simcoach.store.testing import (
     empty_tables,
     postgres_reachable,
@@ -62,3 +65,37 @@ def client(settings: Settings) -> Iterator[TestClient]:
 def auth(key: str) -> dict[str, str]:
     """The Authorization header for a key."""
     return {"Authorization": f"Bearer {key}"}
+
+
+def start_session(
+    client: TestClient, *, key: str = TRAINER_KEY, learner: str = "alice", mode: str = "coach", seed: int = 7
+) -> dict[str, Any]:
+    """Create a session through the API and return the response body."""
+    got = client.post(
+        "/api/v1/sessions",
+        json={"learner": learner, "scenario": "test-double-charge", "mode": mode, "seed": seed},
+        headers=auth(key),
+    )
+    assert got.status_code == 201, got.text
+    body: dict[str, Any] = got.json()
+    return body
+
+
+class GateRenderer:
+    """A renderer that holds each reply until the test opens the gate (to observe a turn in flight)."""
+
+    name = "gate"
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.started = threading.Event()
+
+    async def render(self, request: RenderRequest, report: RenderReport) -> AsyncIterator[str | Restart]:
+        """Signal the start, wait for the gate, then say the scripted line."""
+        self.started.set()
+        await asyncio.to_thread(self.gate.wait, 10)
+        report.prompt_tokens, report.completion_tokens = 11, 5
+        yield request.scripted_line
+
+
+PRACTICE = "Sorry you were charged twice, that's frustrating. When did the charges appear?"

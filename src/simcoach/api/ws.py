@@ -69,6 +69,7 @@ class Connection:
         self._closed = False
         self._task: asyncio.Task[None] | None = None
         self._in_flight: Accepted | None = None
+        self._committed = False
         self.live: LiveSession | None = None
         self.principal: Principal | None = None
         self.coach = False
@@ -137,6 +138,7 @@ class Connection:
                 duplicate=True,
                 needs_reply=True,
             )
+            self._committed = False
             self._task = asyncio.create_task(self._run_turn(pending.agent_turn))
 
     async def _read_loop(self) -> None:
@@ -225,10 +227,19 @@ class Connection:
             duplicate=duplicate,
         )
 
+    async def _busy(self) -> bool:
+        """Whether a reply is still being produced; a committed turn only finishing its frames is waited for."""
+        if self._task is None or self._task.done():
+            return False
+        if self._committed:
+            # The reply is committed (the client may have seen it); keep frame order by letting it finish.
+            await asyncio.gather(self._task, return_exceptions=True)
+            return False
+        return True
+
     async def _agent_message(self, frame: AgentMessage) -> None:
         assert self.live is not None
-        busy = self._task is not None and not self._task.done()
-        if busy:
+        if await self._busy():
             if self._in_flight is not None and self._in_flight.client_message_id == frame.client_message_id:
                 await self.send(self._ack(self._in_flight, duplicate=True))
                 return
@@ -244,12 +255,12 @@ class Connection:
         accepted = await self.live.accept(frame.client_message_id, frame.text)
         await self.send(self._ack(accepted, duplicate=accepted.duplicate))
         if accepted.needs_reply:
-            self._in_flight = accepted
+            self._in_flight, self._committed = accepted, False
             self._task = asyncio.create_task(self._run_turn(accepted.agent_turn))
 
     async def _end(self, frame: EndSession) -> None:
         assert self.live is not None
-        if self._task is not None and not self._task.done():
+        if await self._busy():
             await self.send(
                 ErrorFrame(code="turn_in_flight", message="wait for the reply before ending", retryable=True)
             )
@@ -265,6 +276,7 @@ class Connection:
         try:
             async for item in self.live.reply():
                 if isinstance(item, TurnCommitted):
+                    self._committed = True
                     await self._send_committed(item)
                 else:
                     await self.send(ReplyDeltaFrame(agent_turn=agent_turn, text=item.text, reset=item.reset))

@@ -18,7 +18,7 @@ from simcoach.scoring.models import Scorecard, TurnAssessment
 from simcoach.settings import Settings
 from simcoach.sim.engine import PracticeSession
 from simcoach.sim.models import Renderer, SessionSnapshot
-from simcoach.sim.ports import TurnScorer
+from simcoach.scoring.backend import TurnScorer
 from simcoach.store.tables import OverrideRecord, SessionRecord
 
 log = logging.getLogger("simcoach.practice")
