@@ -228,7 +228,7 @@ class Connection:
         )
 
     async def _busy(self) -> bool:
-        """Whether a reply is still being produced; a committed turn only finishing its frames is waited for."""
+        """Whether a reply is still being produced (a committed turn finishing its frames is awaited)."""
         if self._task is None or self._task.done():
             return False
         if self._committed:
