@@ -10,11 +10,21 @@ from simcoach.content.library import ContentLibrary
 from simcoach.content.loader import load_library_or_raise
 from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Scenario
-from simcoach.llm.renderer import LLMRenderer
+from simcoach.content.vocabulary import Band, Intent, Reveal
+from simcoach.llm.guardrails import ReplyGuard
+from simcoach.llm.renderer import LLMRenderer, reply_guard
 from simcoach.providers.base import ChatProvider
 from simcoach.scoring.models import ChatTurn, CriterionScore, Feedback, TurnAssessment
 from simcoach.sim.engine import PracticeSession
-from simcoach.sim.models import EngineEvent, Renderer, ReplyComplete, ReplyDelta
+from simcoach.sim.models import (
+    AllowedFact,
+    CustomerState,
+    EngineEvent,
+    Renderer,
+    RenderRequest,
+    ReplyComplete,
+    ReplyDelta,
+)
 
 CONTENT = Path(__file__).parent / "data" / "content"
 SCENARIO = "billing-double-charge"
@@ -74,6 +84,39 @@ def renderer(provider: ChatProvider, *, reply_deadline_s: float = 60.0) -> LLMRe
     return LLMRenderer(provider, model="fake-model", library=library(), reply_deadline_s=reply_deadline_s)
 
 
+def request_for(agent_text: str) -> RenderRequest:
+    """A render request as the engine would build it for turn 1 of the test scenario."""
+    lib = library()
+    scenario = lib.scenario(SCENARIO)
+    persona = lib.persona(scenario.persona)
+    said = [f for f in scenario.facts if f.reveal is Reveal.volunteered]
+    return RenderRequest(
+        persona_id=persona.id,
+        scenario_id=scenario.id,
+        customer_name=scenario.customer_name,
+        intent=Intent.pushback,
+        band=Band.heated,
+        state=CustomerState(anger=0.7, anxiety=0.25, trust=0.2, patience=0.55),
+        state_in_words="angry, a little worried, distrustful, impatient",
+        reveal_now=[],
+        known_so_far=[AllowedFact(id=f.id, topic=f.topic, value=f.value, line=f.say[0]) for f in said],
+        agent_text=agent_text,
+        recent_turns=[
+            ChatTurn(role="customer", text=scenario.opening_lines[0]),
+            ChatTurn(role="agent", text=agent_text),
+        ],
+        scripted_line="Just sort it out.",
+        turn=1,
+    )
+
+
+def guard_for(agent_text: str) -> ReplyGuard:
+    """The guard the renderer would use for this agent text on turn 1."""
+    lib = library()
+    scenario = lib.scenario(SCENARIO)
+    return reply_guard(request_for(agent_text), lib.persona(scenario.persona), scenario)
+
+
 class Turn:
     """Everything one turn emitted, with the reply as the agent would see it."""
 
@@ -87,6 +130,15 @@ class Turn:
     def seen_text(self) -> str:
         """Every piece the agent was ever shown this turn, including pieces later reset."""
         return "".join(d.text for d in self.deltas)
+
+    def segments(self) -> list[str]:
+        """The pieces shown between resets, each as one text."""
+        out = [""]
+        for d in self.deltas:
+            if d.reset:
+                out.append("")
+            out[-1] += d.text
+        return out
 
     def final_text(self) -> str:
         """The reply after applying resets, as a client would show it."""

@@ -62,6 +62,10 @@ AI_DISCLOSURE = [
     "is there anything else i can help",
 ]
 INSTRUCTIONS = [
+    "new instruction*",
+    "instructions received",
+    "as instructed",
+    "override",
     "system prompt",
     "my prompt",
     "the prompt",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -45,8 +46,13 @@ def _variables(
         "verbosity": persona.speech_style.verbosity if persona is not None else "medium",
         "hostility": (persona.hostility_ceiling if persona is not None else HostilityCeiling.moderate).value,
         "history": history,
-        "agent_text": request.agent_text.strip(),
+        "agent_text": _unfenced(request.agent_text.strip()),
     }
+
+
+def _unfenced(text: str) -> str:
+    """The agent's text with our fence tags defused, so it cannot close the fence and speak as us."""
+    return re.sub(r"<\s*(/?)\s*agent_message\s*>", r"[\1agent message]", text, flags=re.IGNORECASE)
 
 
 def customer_messages(

@@ -84,14 +84,8 @@ class LLMRenderer:
         return (persona.item if persona else None, scenario.item if scenario else None)
 
     def guard_for(self, request: RenderRequest) -> ReplyGuard:
-        """The guard for this reply: persona ceiling, facts still hidden, the customer's own name exempt."""
-        persona, scenario = self._content(request)
-        return build_guard(
-            hostility=persona.hostility_ceiling if persona else HostilityCeiling.moderate,
-            hidden_values=prompts.hidden_values(request, scenario),
-            allowed_text=prompts.allowed_text(request, persona, scenario),
-            exempt_words=[request.customer_name],
-        )
+        """The guard for this reply."""
+        return reply_guard(request, *self._content(request))
 
     def chat_request(self, request: RenderRequest) -> ChatRequest:
         """The chat request for this reply (only allowed facts are in it)."""
@@ -166,6 +160,16 @@ class LLMRenderer:
         if len(text) > released:
             yield text[released:]
         yield _Attempt(text=text, released=True)
+
+
+def reply_guard(request: RenderRequest, persona: Persona | None, scenario: Scenario | None) -> ReplyGuard:
+    """The guard for one reply: persona ceiling, facts still hidden, the customer's own name exempt."""
+    return build_guard(
+        hostility=persona.hostility_ceiling if persona else HostilityCeiling.moderate,
+        hidden_values=prompts.hidden_values(request, scenario),
+        allowed_text=prompts.allowed_text(request, persona, scenario),
+        exempt_words=[request.customer_name],
+    )
 
 
 class _TooSlow(TransientError):
