@@ -115,3 +115,16 @@ def test_content_list(content_root: Path) -> None:
         ("scenario", "double-charge"),
         ("rubric", "empathy-core"),
     }
+
+
+def test_single_file_summary_counts_only_that_file(content_root: Path) -> None:
+    """The OK line is about the files asked for, not everything beside them."""
+    result = runner.invoke(app, ["validate", str(content_root / "scenarios" / "double-charge.yaml")])
+    assert "OK: 0 personas, 1 scenario, 0 rubrics valid (double-charge@" in result.output
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    """A path that does not exist is reported, not silently treated as empty."""
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert "nope:1:1: no such file or folder" in result.output

@@ -34,18 +34,32 @@ def _context_root(path: Path) -> Path:
     return resolved
 
 
-def _in_scope(error: ContentError, wanted: list[Path], cwd: Path) -> bool:
-    """Whether an error belongs to one of the paths the user asked about."""
-    target = (cwd / error.file).resolve()
+def _within(target: Path, wanted: list[Path]) -> bool:
     return any(target == w or w in target.parents for w in wanted)
 
 
 def check_paths(paths: list[Path], cwd: Path) -> tuple[ContentLibrary, list[ContentError]]:
-    """Validate ``paths`` in the context of their content roots; errors only for the asked-for files."""
-    roots = sorted({_context_root(p) for p in paths})
+    """Validate ``paths`` in the context of their content roots; report only the asked-for files."""
+    missing = [
+        ContentError(
+            file=str(p), line=1, column=1, field="", message="no such file or folder", hint="check the path"
+        )
+        for p in paths
+        if not p.exists()
+    ]
+    present = [p for p in paths if p.exists()]
+    if not present:
+        return ContentLibrary(), missing
+    roots = sorted({_context_root(p) for p in present})
     library, errors = check_library(roots, root=cwd)
-    wanted = [p.resolve() for p in paths]
-    return library, [e for e in errors if _in_scope(e, wanted, cwd) or not Path(e.file).suffix]
+    wanted = [p.resolve() for p in present]
+    errors = [e for e in errors if _within((cwd / e.file).resolve(), wanted) or not Path(e.file).suffix]
+    scoped = ContentLibrary(
+        personas={k: v for k, v in library.personas.items() if _within(v.source.resolve(), wanted)},
+        scenarios={k: v for k, v in library.scenarios.items() if _within(v.source.resolve(), wanted)},
+        rubrics={k: v for k, v in library.rubrics.items() if _within(v.source.resolve(), wanted)},
+    )
+    return scoped, missing + errors
 
 
 def _items(library: ContentLibrary, cwd: Path) -> list[dict[str, str]]:
