@@ -214,6 +214,22 @@ MISTAKES: dict[str, Mistake] = {
         "lines.complaint.heated[0]",
         ("unknown placeholder '{nmae}'", "did you mean '{name}'?"),
     ),
+    "empty-value": Mistake(
+        SCENARIO,
+        "title: Charged twice for broadband",
+        "title:",
+        "title:",
+        "title",
+        ("is empty", "write the text after 'title:'"),
+    ),
+    "unquoted-date": Mistake(
+        SCENARIO,
+        "tags: [billing]",
+        "tags: [billing, 2026-03-03]",
+        "tags:",
+        "tags[1]",
+        ("must be text, got the date 2026-03-03", 'put the value in quotes: "2026-03-03"'),
+    ),
     "list-where-mapping-expected": Mistake(
         PERSONA,
         "dynamics:\n  inertia: 0.15\n  reactivity: 1.2",

@@ -12,11 +12,11 @@ from pydantic import BaseModel, ValidationError
 from simcoach.content.checks import CHECKS, Problem
 from simcoach.content.errors import ContentError, ContentInvalid, display_path
 from simcoach.content.library import ContentLibrary, Versioned, content_version
-from simcoach.content.messages import clean_loc, describe, format_loc, suggest
+from simcoach.content.messages import clean_loc, describe, fields_at, format_loc, suggest
 from simcoach.content.persona import Persona
 from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Scenario
-from simcoach.kit.yamlmarks import MarkedDocument, YamlSyntaxError, parse_marked, tab_indents
+from simcoach.kit.yamlmarks import MarkedDocument, PathKey, YamlSyntaxError, parse_marked, tab_indents
 
 Kind = Literal["persona", "scenario", "rubric"]
 KIND_FOLDERS: dict[str, Kind] = {"personas": "persona", "scenarios": "scenario", "rubrics": "rubric"}
@@ -36,13 +36,13 @@ def _validation_errors(
 ) -> list[ContentError]:
     raw = exc.errors()
     # "patiance" for "patience" shows up as an unknown key *and* a missing field; say it once
-    typo_fixes = set()
+    typo_fixes: set[PathKey] = set()
     for err in raw:
         if err["type"] == "extra_forbidden":
             loc = clean_loc(err["loc"])
-            _, hint = describe(err, model)
-            if hint.startswith("did you mean '"):
-                typo_fixes.add((*loc[:-1], hint.split("'")[1]))
+            close = suggest(str(loc[-1]), fields_at(model, loc[:-1]))
+            if close:
+                typo_fixes.add((*loc[:-1], close))
     errors: list[ContentError] = []
     for err in raw:
         loc = clean_loc(err["loc"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import typing
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -70,6 +71,8 @@ def _shown(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, date | datetime):
+        return f"the date {value.isoformat()}"
     return repr(value)
 
 
@@ -137,7 +140,10 @@ def describe(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
     if kind == "string_too_short":
         return "must not be empty", "write some text here"
     if kind == "string_type":
-        if isinstance(got, int | float | bool):
+        if got is None:
+            return "is empty", f"write the text after '{loc[-1] if loc else 'the key'}:'"
+        if not isinstance(got, dict | list):
+            # YAML reads bare 1.0, true and 2024-05-01 as a number, a boolean and a date
             return f"must be text, got {_shown(got)}", f'put the value in quotes: "{got}"'
         return f"must be text, got {_shown(got)}", "write a single line of text"
     if kind == "string_pattern_mismatch":
