@@ -39,6 +39,8 @@ def assessment(text: str, *signals: Signal, scorer: str = "fake/1") -> TurnAsses
 class RegexScorer:
     """Emits signals by regex and offer/disclosure signals by the scenario's cues; deterministic."""
 
+    name = "regex"
+
     def __init__(self) -> None:
         self.calls = 0
 

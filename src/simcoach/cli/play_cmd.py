@@ -29,7 +29,7 @@ from simcoach.sim.models import (
 )
 
 if TYPE_CHECKING:
-    from simcoach.sim.ports import TurnScorer
+    from simcoach.scoring.backend import TurnScorer
 
 END_COMMANDS = {"/end", "/quit", "/bye"}
 

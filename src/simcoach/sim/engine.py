@@ -15,6 +15,7 @@ from simcoach.content.persona import Persona
 from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Fact, Scenario
 from simcoach.content.vocabulary import SignalKind
+from simcoach.scoring.backend import TurnScorer
 from simcoach.scoring.models import ChatTurn, TurnAssessment
 from simcoach.sim import disclosure, intents, outcomes
 from simcoach.sim.difficulty import scale_for
@@ -31,7 +32,6 @@ from simcoach.sim.models import (
     StateChanged,
     TurnAssessed,
 )
-from simcoach.sim.ports import TurnScorer
 from simcoach.sim.render import stream_reply
 from simcoach.sim.rng import Rng, seed_state
 from simcoach.sim.rules import RuleContext, apply_turn, band_of, state_in_words
@@ -266,7 +266,7 @@ class PracticeSession:
         landed_now = [o for o in offers if o in c.ends.resolving_offers and required <= said_before]
         landed = [*s.landed_offers, *(o for o in landed_now if o not in s.landed_offers)]
         streak = s.heated_streak + 1 if c.ends.is_heated(after) else 0
-        outcome = outcomes.decide(c.ends, after, turn, landed, streak)
+        outcome = outcomes.decide(c.ends, after, turn, landed, streak, update.provoked)
 
         plan = (
             disclosure.plan(c.index, said_before, after, c.rules.scale.trust_offset, agent_text, assessment)
@@ -349,4 +349,9 @@ class PracticeSession:
 
     def _allowed(self, fact: Fact, line: str | None) -> AllowedFact:
         name = self._c.scenario.item.customer_name
-        return AllowedFact(id=fact.id, topic=fact.topic, value=fact.value, line=line or fact_line(fact, name))
+        return AllowedFact(
+            id=fact.id,
+            topic=fact.topic,
+            value=fact.value,
+            line=line or fact_line(fact, name, self._c.customer.pronoun),
+        )

@@ -57,10 +57,14 @@ def decide(
     turn: int,
     landed_offers: Collection[str],
     heated_streak: int,
+    provoked: bool = False,
 ) -> Outcome | None:
-    """The outcome after this turn, if the session ends; checked in the order documented."""
+    """The outcome after this turn, if the session ends; checked in the order documented.
+
+    A customer provoked this very turn (told to calm down, blamed…) does not accept it, whatever the offer.
+    """
     landed = sorted(set(landed_offers) & rules.resolving_offers)
-    if landed and state.anger < rules.accept_below_anger:
+    if landed and not provoked and state.anger < rules.accept_below_anger:
         return Outcome(
             kind=OutcomeKind.resolved,
             turn=turn,

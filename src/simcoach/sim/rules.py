@@ -41,7 +41,8 @@ E = Effect
 # reflection, ownership), then process (next step, time frame).  Escalating rules follow appraisal
 # theory: blameworthy acts by the agent (blame, dismissal, being told to calm down) feed anger.
 SIGNAL_EFFECTS: dict[SignalKind, Effect] = {
-    # calming
+    # calming (the remedy first: it takes the lion's share of a turn's calming budget)
+    SignalKind.offer_made: E("you offered a remedy", anger=-0.12, anxiety=-0.08, trust=0.05, patience=0.05),
     SignalKind.validation: E("you told them their feeling made sense", anger=-0.08, trust=0.04),
     SignalKind.feeling_reflection: E("you reflected the feeling", anger=-0.08, anxiety=-0.04, trust=0.05),
     SignalKind.content_reflection: E("you reflected what they told you", anger=-0.04, trust=0.04),
@@ -57,7 +58,6 @@ SIGNAL_EFFECTS: dict[SignalKind, Effect] = {
     SignalKind.open_question: E("you asked an open question and listened", trust=0.02),
     SignalKind.elicitation: E("you invited them to tell you more", trust=0.02),
     SignalKind.follow_up: E("you followed up on what they said", trust=0.02),
-    SignalKind.offer_made: E("you offered a remedy", anger=-0.12, anxiety=-0.08, trust=0.05, patience=0.05),
     SignalKind.disclosure_made: E("you were open about what they needed to know", trust=0.02),
     # escalating
     SignalKind.calm_down: E("you told them to calm down", anger=0.15, trust=-0.08, patience=-0.05),
@@ -161,13 +161,20 @@ def turn_quality(assessment: TurnAssessment, rubric: Rubric) -> float | None:
     return total / weight_sum if weight_sum else None
 
 
+TURN_CAPS: dict[StateVariable, float] = {"anger": 0.3, "anxiety": 0.3, "trust": 0.25, "patience": 0.1}
+"""The most one turn's helpful effects can move each variable (before the difficulty's calming factor);
+a perfect turn does not undo a whole grievance at once.  Harmful effects are not capped."""
+
+
 class _Ledger:
     """Applies changes one by one, clamping and recording the effective delta with its cause."""
 
-    def __init__(self, state: CustomerState) -> None:
+    def __init__(self, state: CustomerState, caps: dict[StateVariable, float]) -> None:
         self.values: dict[StateVariable, float] = {v: float(getattr(state, v)) for v in VARIABLES}
         self.changes: list[StateChange] = []
         self.touched: set[StateVariable] = set()
+        self.caps = caps
+        self.gained: dict[StateVariable, float] = dict.fromkeys(VARIABLES, 0.0)
 
     def add(
         self,
@@ -180,6 +187,12 @@ class _Ledger:
         span: Span | None = None,
         counts_as_event: bool = True,
     ) -> None:
+        if counts_as_event and is_helpful(variable, delta):
+            # Each helpful effect fills part of the turn's budget; later ones get what is left.
+            cap, got = self.caps[variable], self.gained[variable]
+            size = min(abs(delta) * max(0.0, 1.0 - got / cap), cap - got) if cap > 0 else 0.0
+            self.gained[variable] = got + size
+            delta = size if delta > 0 else -size
         old = self.values[variable]
         new = round(min(1.0, max(0.0, old + delta)), 4)
         if counts_as_event and abs(delta) > 1e-9:
@@ -232,13 +245,16 @@ def apply_turn(
     seen_sentences: set[str],
 ) -> TurnUpdate:
     """Apply one agent turn to the state: signals, sensitivities, pasting, quality, cost and drift."""
-    led = _Ledger(state)
+    led = _Ledger(state, {v: c * ctx.scale.calming for v, c in TURN_CAPS.items()})
     scale = ctx.scale
     react = ctx.dynamics.reactivity
     lowered = agent_text.lower()
     mine, repeated = _repeated_sentences(agent_text, seen_sentences)
 
-    best = _strongest(assessment.signals)
+    order = {kind: i for i, kind in enumerate(SIGNAL_EFFECTS)}
+    best = dict(
+        sorted(_strongest(assessment.signals).items(), key=lambda kv: order.get(kv[1].kind, len(order)))
+    )
     fired_kinds = {s.kind for s in best.values()}
     sens_hits = [
         s

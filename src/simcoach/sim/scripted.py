@@ -47,6 +47,77 @@ def fill(template: str, slots: dict[str, str]) -> str:
     return _SPACES.sub(lambda m: m.group(1) or " ", text).strip()
 
 
+_OWN: dict[str, dict[str, str]] = {
+    "he": {"he": "I", "his": "my", "him": "me", "himself": "myself"},
+    "she": {"she": "I", "her": "my", "hers": "mine", "herself": "myself"},
+}
+_VERB_FIX = {"is": "am", "was": "was", "has": "have", "does": "do", "goes": "go", "isn't": "am not"}
+_LATER = "needs wants has is says thinks knows works lives moves gets feels hopes keeps owes pays uses takes"
+_LATER_VERBS = frozenset(_LATER.split())
+NOUN_LIKE_WORDS = 10
+_WORD_AFTER = r"\b({words})\b(\s+)?([a-z']+)?"
+
+
+def _agree(verb: str) -> str:
+    """A third-person verb as the first person says it ('wants' → 'want', 'is' → 'am')."""
+    low = verb.lower()
+    if low in _VERB_FIX:
+        return _VERB_FIX[low]
+    if low.endswith("ies") and len(low) > 4:
+        return low[:-3] + "y"
+    if re.search(r"(sh|ch|x|ss|zz)es$", low):
+        return low[:-2]
+    if low.endswith("s") and not low.endswith(("ss", "us", "'s")) and len(low) > 3:
+        return low[:-1]
+    return verb
+
+
+def customer_pronoun(texts: Sequence[str]) -> str:
+    """'he' or 'she': how the scenario's author refers to the customer in fact values."""
+    words_ = [w for t in texts for w in re.findall(r"[a-z]+", t.lower())]
+    he = sum(words_.count(w) for w in ("he", "his", "him", "himself"))
+    she = sum(words_.count(w) for w in ("she", "her", "hers", "herself"))
+    return "she" if she > he else "he"
+
+
+def first_person(value: str, pronoun: str = "he") -> str:
+    """A fact value written about the customer ('he wants his money') as they would say it.
+
+    Only the customer's own pronouns change ("her husband … his account" keeps "his").
+    """
+    own = _OWN[pronoun]
+    pattern = re.compile(_WORD_AFTER.format(words="|".join(own)), re.IGNORECASE)
+    subject = next(iter(own))
+    changed = False
+
+    def swap(m: re.Match[str]) -> str:
+        nonlocal changed
+        word, space, nxt = m.group(1), m.group(2) or "", m.group(3) or ""
+        low = word.lower()
+        if low == subject:
+            changed = True
+            return "I" + space + (_agree(nxt) if nxt else "")
+        if low == "her" and not nxt:
+            return "me"  # "told her": the object, not the possessive
+        return own[low] + space + nxt
+
+    out = pattern.sub(swap, value)
+    if changed:
+        # "I … and needs the right drill": later verbs of the same subject agree too.
+        out = re.sub(
+            r"\b(and|but|then) (\w+)\b",
+            lambda m: f"{m.group(1)} {_agree(m.group(2)) if m.group(2) in _LATER_VERBS else m.group(2)}",
+            out,
+        )
+    return out
+
+
+def noun_like(value: str) -> bool:
+    """Whether a value reads as a short phrase that fits any 'It's {value}' template."""
+    has_subject = re.search(r"\b(he|she|i|they|we)\b", value, re.IGNORECASE) is not None
+    return not has_subject and len(value.split()) <= NOUN_LIKE_WORDS
+
+
 def agent_words(agent_text: str, quote: str | None = None) -> str:
     """A short piece of the agent's own words to throw back: the trigger phrase, else the first clause."""
     if quote:
@@ -64,6 +135,7 @@ class ScriptedCustomer:
         self.scenario = scenario
         self.persona = persona
         self._banks: tuple[LineBank, ...] = (scenario.lines, persona.lines)
+        self.pronoun = customer_pronoun([f.value for f in scenario.facts] + [scenario.secondary_issue])
 
     def _own(self, intent: Intent, band: Band) -> list[list[str]]:
         """The scenario's then the persona's lines for an intent, this band first then the others."""
@@ -128,8 +200,13 @@ class ScriptedCustomer:
             # scenario's own wording the other half; either way no line repeats while fresh ones exist.
             first = remaining[0]
             template = self.pick(intent, band, rng, used) if rng.random() < 0.5 else None
+            if template is not None and "{value}" in template and not noun_like(first.value):
+                # A whole clause ("he rang last Tuesday…") does not fit a generic template: the
+                # scenario's own wording says it, and the persona's line is not used this time.
+                used.remove(template)
+                template = None
             if template is not None and "{value}" in template:
-                text = fill(template, {**slots, "value": first.value})
+                text = fill(template, {**slots, "value": first_person(first.value, self.pronoun)})
                 parts.append(text)
                 fact_lines[first.id] = text
                 remaining = remaining[1:]
@@ -137,22 +214,24 @@ class ScriptedCustomer:
                 parts.append(fill(template, slots))
         else:
             lead = self.pick(intent, band, rng, used)
-            value = remaining[0].value if remaining and "{value}" in lead else None
+            value = (
+                first_person(remaining[0].value, self.pronoun) if remaining and "{value}" in lead else None
+            )
             parts.append(fill(lead, {**slots, "value": value or ""}))
             if value is not None:
                 fact_lines[remaining[0].id] = parts[-1]
                 remaining = remaining[1:]
         for fact in remaining:
             say = self._choose([list(fact.say)], rng, used)
-            text = fill(say, {**slots, "value": fact.value})
+            text = fill(say, {**slots, "value": first_person(fact.value, self.pronoun)})
             parts.append(text)
             fact_lines[fact.id] = text
         return Composed(text=" ".join(p for p in parts if p), fact_lines=fact_lines)
 
 
-def fact_line(fact: Fact, customer_name: str) -> str:
+def fact_line(fact: Fact, customer_name: str, pronoun: str = "he") -> str:
     """The first authored wording of a fact, filled (for renderers that need an example)."""
-    return fill(fact.say[0], {"name": customer_name, "value": fact.value})
+    return fill(fact.say[0], {"name": customer_name, "value": first_person(fact.value, pronoun)})
 
 
 def pieces(text: str, size: int = STREAM_WORDS) -> list[str]:
