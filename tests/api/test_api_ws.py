@@ -134,6 +134,7 @@ def test_message_while_customer_replies_gets_turn_in_flight(client: TestClient) 
             "client_message_id",
         ),
         ('{"type": "ping", "extra": 1}', "invalid_frame", "extra"),
+        ('{"type": "agent_message", "client_message_id": "x", "text": "a\\u0000"}', "invalid_frame", "text"),
         ("x" * 20_000, "frame_too_large", None),
         ("é" * 9_000, "frame_too_large", None),
     ],

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from simcoach.practice.views import MessageRead, SessionRead
+from simcoach.practice.views import CleanStr, MessageRead, SessionRead
 from simcoach.scoring.models import Scorecard, TurnAssessment
 from simcoach.sim.models import CustomerState, Outcome, StateChange
 
@@ -29,7 +29,7 @@ class AgentMessage(ClientFrame):
 
     type: Literal["agent_message"]
     client_message_id: ClientMessageId
-    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    text: Annotated[CleanStr, Field(min_length=1, max_length=4000)]
 
 
 class Typing(ClientFrame):
@@ -43,7 +43,7 @@ class EndSession(ClientFrame):
     """The agent ends the chat."""
 
     type: Literal["end"]
-    reason: Annotated[str, Field(max_length=200)] = ""
+    reason: Annotated[CleanStr, Field(max_length=200)] = ""
 
 
 class Ping(ClientFrame):

@@ -14,11 +14,11 @@ from simcoach.content.library import Versioned
 from simcoach.content.persona import Persona
 from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Scenario
+from simcoach.scoring.backend import TurnScorer
 from simcoach.scoring.models import Scorecard, TurnAssessment
 from simcoach.settings import Settings
 from simcoach.sim.engine import PracticeSession
 from simcoach.sim.models import Renderer, SessionSnapshot
-from simcoach.scoring.backend import TurnScorer
 from simcoach.store.tables import OverrideRecord, SessionRecord
 
 log = logging.getLogger("simcoach.practice")

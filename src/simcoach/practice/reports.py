@@ -14,6 +14,7 @@ from simcoach.practice.errors import Conflict, ContentUnavailable, InvalidInput,
 from simcoach.practice.live import build_scorecard
 from simcoach.practice.service import PracticeService, reveals
 from simcoach.practice.views import (
+    CleanStr,
     OverrideRead,
     TranscriptRead,
     json_of,
@@ -53,7 +54,7 @@ class QaMessage(BaseModel):
     """One message of an uploaded transcript."""
 
     role: Literal["customer", "agent"]
-    text: str = Field(min_length=1, max_length=8000)
+    text: CleanStr = Field(min_length=1, max_length=8000)
 
 
 class QaResult(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,8 @@ from simcoach.sim.engine import PracticeSession
 from simcoach.store import repository as repo
 from simcoach.store.db import Database
 from simcoach.store.tables import SessionRecord, TurnRecord, utcnow
+
+SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class SessionCreated(BaseModel):
@@ -84,6 +87,8 @@ class PracticeService:
 
     async def visible(self, principal: Principal, session_id: str) -> tuple[SessionRecord, str]:
         """The session and its learner's external id, if the caller may see it."""
+        if not SESSION_ID.fullmatch(session_id):
+            raise NotFound(f"no session '{session_id[:64]}'", field="session_id", code="session_not_found")
         async with self.db.transaction() as s:
             rec = await repo.get_session(s, session_id)
             if rec is None:
@@ -173,6 +178,10 @@ class PracticeService:
     async def list(self, principal: Principal, query: ListQuery) -> SessionList:
         """Sessions matching the filters, newest first; a trainee sees only their own."""
         learner_id: str | None = None
+        for name in ("learner", "scenario", "outcome"):
+            value = getattr(query, name)
+            if value is not None and "\x00" in value:
+                raise InvalidInput("text must not contain NUL characters", field=name)
         async with self.db.transaction() as s:
             if query.learner is not None:
                 found = await repo.learner_by_external_id(s, query.learner)

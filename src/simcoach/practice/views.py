@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from simcoach.scoring.models import Scorecard, TurnAssessment
 from simcoach.sim.models import CustomerState, Outcome, StateChanged
 from simcoach.store.tables import AssessmentRecord, OverrideRecord, SessionRecord, TurnRecord
+
+
+def no_nul(value: str) -> str:
+    """Reject NUL characters: PostgreSQL cannot store them, so they are refused at the boundary."""
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL (\\u0000) characters")
+    return value
+
+
+CleanStr = Annotated[str, AfterValidator(no_nul)]
+"""A string safe to store in either database."""
 
 Mode = Literal["coach", "assessment"]
 Status = Literal["active", "finished"]

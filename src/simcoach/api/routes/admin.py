@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from simcoach.api.deps import PrincipalDep, StateDep
 from simcoach.practice.access import mint_key, store_key
+from simcoach.practice.views import CleanStr
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -17,7 +18,7 @@ class KeyCreate(BaseModel):
     """A new staff key."""
 
     role: Literal["trainer", "admin"] = "trainer"
-    label: str = Field(min_length=1, max_length=200)
+    label: CleanStr = Field(min_length=1, max_length=200)
 
 
 class KeyCreated(BaseModel):

@@ -12,7 +12,7 @@ from simcoach.api.deps import PrincipalDep, StateDep
 from simcoach.api.errors import ErrorResponse
 from simcoach.practice.reports import ExportRead, OverrideResult, ScorecardRead
 from simcoach.practice.service import ListQuery, SessionCreated, SessionList
-from simcoach.practice.views import Mode, SessionRead, TranscriptRead
+from simcoach.practice.views import CleanStr, Mode, SessionRead, TranscriptRead
 
 router = APIRouter(
     prefix="/sessions",
@@ -29,8 +29,10 @@ router = APIRouter(
 class SessionCreate(BaseModel):
     """Start a practice session for a learner."""
 
-    learner: str = Field(min_length=1, max_length=200, description="External learner id (LMS id, email …).")
-    scenario: str = Field(min_length=1, max_length=64)
+    learner: CleanStr = Field(
+        min_length=1, max_length=200, description="External learner id (LMS id, email …)."
+    )
+    scenario: CleanStr = Field(min_length=1, max_length=64)
     mode: Mode = "coach"
     seed: int | None = Field(default=None, ge=0, le=2**62, description="Fix for a reproducible customer.")
 
@@ -45,9 +47,9 @@ class OverrideCreate(BaseModel):
     """A trainer's override of one criterion on one agent turn."""
 
     turn: int = Field(ge=1, description="The agent turn (1-based).")
-    criterion_id: str = Field(min_length=1, max_length=64)
+    criterion_id: CleanStr = Field(min_length=1, max_length=64)
     level: int = Field(ge=0, le=10)
-    reason: str = Field(min_length=3, max_length=2000)
+    reason: CleanStr = Field(min_length=3, max_length=2000)
 
 
 def _ws_url(request: Request, state: StateDep, path: str) -> str:
