@@ -1,0 +1,128 @@
+"""Turn durability at the service level: idempotency, one advancer at a time, exact replay, stored content."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from simcoach.practice.content import ContentSource
+from simcoach.practice.errors import Conflict
+from simcoach.practice.live import LiveSession, TurnCommitted
+from simcoach.practice.service import PracticeService
+from simcoach.store import repository as repo
+
+from .conftest import CONTENT, STAFF
+
+TEXT = "Sorry you were charged twice, that's frustrating. When did the charges appear?"
+
+
+async def new_session(practice: PracticeService, seed: int = 3) -> str:
+    created = await practice.create(
+        STAFF, learner="alice", scenario_id="test-double-charge", mode="coach", seed=seed
+    )
+    return created.session.id
+
+
+def live(practice: PracticeService, session_id: str) -> LiveSession:
+    return LiveSession(practice.db, practice.backends, session_id)
+
+
+async def answer(session: LiveSession) -> TurnCommitted:
+    done = [item async for item in session.reply() if isinstance(item, TurnCommitted)]
+    assert len(done) == 1
+    return done[0]
+
+
+async def transcript(practice: PracticeService, session_id: str) -> list[tuple[str, str]]:
+    async with practice.db.transaction() as s:
+        return [(t.role, t.text) for t in await repo.turns(s, session_id)]
+
+
+async def test_resend_is_stored_once(practice: PracticeService) -> None:
+    sid = await new_session(practice)
+    a = live(practice, sid)
+    first = await a.accept("m1", TEXT)
+    again = await live(practice, sid).accept("m1", TEXT)
+    assert (again.turn_id, again.duplicate, again.needs_reply) == (first.turn_id, True, True)
+    await answer(a)
+    after = await a.accept("m1", TEXT)
+    assert (after.duplicate, after.needs_reply) == (True, False)
+    assert [r for r, _ in await transcript(practice, sid)] == ["customer", "agent", "customer"]
+
+
+async def test_second_message_while_pending_is_refused(practice: PracticeService) -> None:
+    sid = await new_session(practice)
+    await live(practice, sid).accept("m1", TEXT)
+    with pytest.raises(Conflict) as refused:
+        await live(practice, sid).accept("m2", TEXT)
+    assert refused.value.code == "turn_in_flight"
+
+
+async def test_concurrent_sends_store_exactly_one(practice: PracticeService) -> None:
+    sid = await new_session(practice)
+    results = await asyncio.gather(
+        *(live(practice, sid).accept(f"c{i}", TEXT) for i in range(4)), return_exceptions=True
+    )
+    accepted = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(accepted) == 1
+    assert len(refused) == 3
+    assert {r.code for r in refused} <= {"turn_in_flight", "session_conflict"}
+
+
+async def test_two_connections_cannot_both_answer(practice: PracticeService) -> None:
+    sid = await new_session(practice)
+    a, b = live(practice, sid), live(practice, sid)
+    await a.accept("m1", TEXT)
+    results = await asyncio.gather(answer(a), answer(b), return_exceptions=True)
+    wins = [r for r in results if isinstance(r, TurnCommitted)]
+    losses = [r for r in results if isinstance(r, Conflict)]
+    assert (len(wins), len(losses)) == (1, 1)
+    assert losses[0].code == "session_conflict"
+    assert [r for r, _ in await transcript(practice, sid)] == ["customer", "agent", "customer"]
+
+
+async def test_unanswered_turn_replays_exactly_after_a_crash(practice: PracticeService) -> None:
+    steady, crashed = await new_session(practice, seed=11), await new_session(practice, seed=11)
+    s = live(practice, steady)
+    for i in range(3):
+        await s.accept(f"m{i}", f"{TEXT} ({i})")
+        await answer(s)
+    c = live(practice, crashed)
+    for i in range(3):
+        await c.accept(f"m{i}", f"{TEXT} ({i})")
+        c = live(practice, crashed)  # the connection (and process memory) is gone after every ack
+        await answer(c)
+        c = live(practice, crashed)
+    assert await transcript(practice, steady) == await transcript(practice, crashed)
+    async with practice.db.transaction() as session:
+        one, two = await repo.get_session(session, steady), await repo.get_session(session, crashed)
+        assert one is not None and two is not None
+        assert one.snapshot == two.snapshot
+
+
+async def test_session_keeps_its_content_after_a_reload(practice: PracticeService, tmp_path: Path) -> None:
+    sid = await new_session(practice)
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    persona = content / "personas" / "test-sam.yaml"
+    persona.write_text(
+        persona.read_text().replace("Sam Test (annoyed, patient)", "Sam Changed"), encoding="utf-8"
+    )
+    practice.content = ContentSource(content)
+    assert practice.content.reload().ok
+    s = live(practice, sid)
+    await s.accept("m1", TEXT)
+    await answer(s)
+    fresh = await practice.create(
+        STAFF, learner="alice", scenario_id="test-double-charge", mode="coach", seed=3
+    )
+    old = await practice.get(STAFF, sid)
+    assert old.persona.version != fresh.session.persona.version
+    async with practice.db.transaction() as session:
+        rec = await repo.get_session(session, sid)
+        assert rec is not None
+        assert rec.persona_json["display_name"] == "Sam Test (annoyed, patient)"
