@@ -100,7 +100,8 @@ async def test_unanswered_turn_replays_exactly_after_a_crash(practice: PracticeS
     assert await transcript(practice, steady) == await transcript(practice, crashed)
     async with practice.db.transaction() as session:
         one, two = await repo.get_session(session, steady), await repo.get_session(session, crashed)
-        assert one is not None and two is not None
+        assert one is not None
+        assert two is not None
         assert one.snapshot == two.snapshot
 
 
