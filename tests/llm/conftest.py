@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -9,6 +10,14 @@ import pytest
 from simcoach.providers.openai_compat import OpenAICompatProvider, ProviderConfig
 
 from .fake_openai import FakeOpenAI
+
+
+@pytest.fixture(autouse=True)
+def _no_llm_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests choose their own endpoint; a developer's SIMCOACH_LLM_* must not leak in."""
+    for name in list(os.environ):
+        if name.startswith("SIMCOACH_LLM_") or name == "SIMCOACH_SCORER_BACKEND":
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")

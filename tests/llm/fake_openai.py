@@ -39,6 +39,7 @@ class Behaviour(BaseModel):
     delay_s: float = Field(default=0.0, description="Pause between streamed pieces.")
     first_delay_s: float = Field(default=0.0, description="Pause before the first piece (slow_first, hang).")
     after_pieces: int = Field(default=1, description="Pieces sent before malformed/cutoff/abort.")
+    hold_after: int | None = Field(default=None, description="Pieces sent before waiting for release.")
     prompt_tokens: int = 50
     completion_tokens: int | None = None
 
@@ -56,6 +57,8 @@ class FakeState:
         self.responder: Callable[[dict[str, Any]], Behaviour] | None = None
         self.requests: list[dict[str, Any]] = []
         self.first_piece_sent_at: list[float] = []
+        self.held = threading.Event()
+        self.release = threading.Event()
         self._lock = threading.Lock()
         self.open_now = 0
         self.max_open = 0
@@ -72,6 +75,8 @@ class FakeState:
             self.responder = None
             self.requests.clear()
             self.first_piece_sent_at.clear()
+            self.held.clear()
+            self.release.clear()
             self.open_now = 0
             self.max_open = 0
 
@@ -209,6 +214,9 @@ async def _sse(
     for i, piece in enumerate(pieces):
         if i and b.delay_s:
             await asyncio.sleep(b.delay_s)
+        if b.hold_after is not None and i == b.hold_after:
+            state.held.set()
+            await asyncio.to_thread(state.release.wait, 30)
         if i == b.after_pieces:
             if b.kind == "malformed":
                 yield 'data: {"id": "chatcmpl-fake", "choices": [{"delta": {"content": "bro\n\n'
