@@ -42,8 +42,19 @@ class Composed:
 
 
 def fill(template: str, slots: dict[str, str]) -> str:
-    """Fill ``{slot}`` placeholders; an unknown slot is dropped rather than shown to the trainee."""
-    text = _SLOT.sub(lambda m: slots.get(m.group(1), ""), template)
+    """Fill ``{slot}`` placeholders; an unknown slot is dropped rather than shown to the trainee.
+
+    A value that starts a sentence gets a capital letter ("{value}." with "the 3rd" → "The 3rd.").
+    """
+
+    def put(m: re.Match[str]) -> str:
+        value = slots.get(m.group(1), "")
+        before = template[: m.start()].rstrip()
+        if value and (not before or before[-1] in ".!?…"):
+            value = value[0].upper() + value[1:]
+        return value
+
+    text = _SLOT.sub(put, template)
     return _SPACES.sub(lambda m: m.group(1) or " ", text).strip()
 
 
