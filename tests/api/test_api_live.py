@@ -68,7 +68,7 @@ async def test_reconnect_mid_session_and_resend_is_stored_once(live_db: str, tmp
         again, hello = await Client.open(server, s)
         assert [m["client_message_id"] for m in hello["messages"] if m["role"] == "agent"] == ["m0", "m1"]
         await again.say("m1", PRACTICE)  # the resend a client makes when it never saw the reply
-        acked = [f for f in await again.until("ack")]
+        acked = await again.until("ack")
         assert acked[-1]["duplicate"] is True
         assert acked[-1]["turn_id"] == client.acks[-1]["turn_id"]
         if not any(m["role"] == "customer" and m["agent_turn"] == 2 for m in hello["messages"]):
