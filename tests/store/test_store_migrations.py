@@ -1,4 +1,4 @@
-"""Schema migrations: idempotent upgrade, a check that says what to run, and servers that refuse old schemas."""
+"""Schema migrations: idempotent upgrade, a check that says what to run, refusal of old schemas."""
 
 from __future__ import annotations
 
