@@ -52,6 +52,8 @@ class _Content:
     index: disclosure.DisclosureIndex
     ends: outcomes.OutcomeRules
     customer: ScriptedCustomer
+    known: dict[str, AllowedFact]
+    """Each fact as a renderer sees it once said, with its first authored wording."""
 
     @classmethod
     def build(
@@ -59,6 +61,13 @@ class _Content:
     ) -> _Content:
         sc, pe = scenario.item, persona.item
         scale = scale_for(sc.difficulty)
+        customer = ScriptedCustomer(sc, pe)
+        known = {
+            f.id: AllowedFact(
+                id=f.id, topic=f.topic, value=f.value, line=fact_line(f, sc.customer_name, customer.pronoun)
+            )
+            for f in sc.facts
+        }
         return cls(
             scenario=scenario,
             persona=persona,
@@ -72,7 +81,8 @@ class _Content:
             ),
             index=disclosure.DisclosureIndex(sc),
             ends=outcomes.OutcomeRules.build(sc, pe.dynamics, scale),
-            customer=ScriptedCustomer(sc, pe),
+            customer=customer,
+            known=known,
         )
 
 
@@ -348,10 +358,6 @@ class PracticeSession:
             yield OutcomeReached(outcome=outcome)
 
     def _allowed(self, fact: Fact, line: str | None) -> AllowedFact:
-        name = self._c.scenario.item.customer_name
-        return AllowedFact(
-            id=fact.id,
-            topic=fact.topic,
-            value=fact.value,
-            line=line or fact_line(fact, name, self._c.customer.pronoun),
-        )
+        if line is None:
+            return self._c.known[fact.id]  # built once per session: renderers only read it
+        return AllowedFact(id=fact.id, topic=fact.topic, value=fact.value, line=line)
