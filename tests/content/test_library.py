@@ -18,7 +18,17 @@ from simcoach.content.library import ContentLibrary
 from simcoach.content.loader import check_library
 from simcoach.content.persona import LineBank, Persona
 from simcoach.content.scenario import Scenario
-from simcoach.content.vocabulary import Archetype, Band, Difficulty, HostilityCeiling, Intent, Reveal
+from simcoach.content.vocabulary import (
+    Archetype,
+    Band,
+    Difficulty,
+    HostilityCeiling,
+    Intent,
+    Reveal,
+    SignalKind,
+)
+from simcoach.scoring.signals.scenario import scenario_signals
+from simcoach.scoring.text import analyse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,6 +64,60 @@ STRONG_WORDS = re.compile(r"\b(?:bloody|useless|crap|damn|shambolic|disgrace)\b"
 SHOUTING = re.compile(r"\b[A-Z]{3,}\b")
 SHOUTING_EXEMPT = {"OK", "SDS", "SSID", "LS6", "QT"}
 SLOT = re.compile(r"\{([^{}]*)\}")
+
+# Agent sentences and the offers the scorer must find in them, per scenario: the resolving offer said
+# naturally counts; a reflection of the complaint, a probe or a "no" does not (cues are matched as a bag
+# of stems within one sentence, so a loose cue would resolve a scenario on a mere reflection).
+OfferCase = tuple[str, set[str], set[str]]
+OFFER_CASES: dict[str, list[OfferCase]] = {
+    "billing-double-charge": [
+        ("I'm sorry we took £64.99 twice and that the refund you were promised never arrived.", set(), set()),
+        ("So you were told the refund would be raised within 48 hours, and nothing happened.", set(), set()),
+        ("I'll refund the duplicate payment to your card in 3 to 5 working days.", {"refund-duplicate"}, set()),
+        ("If your bank charged you, I'll cover the bank fee too.", {"credit-bank-fee"}, set()),
+        ("It'll be back in your account tonight, it's an instant refund.", set(), {"same-day-refund"}),
+    ],
+    "delivery-lost-parcel": [
+        ("Tracking says delivered on Tuesday, in a safe place, and you've got nothing.", set(), set()),
+        ("I'll send you a replacement by tracked next-day delivery.", {"replacement-next-day"}, set()),
+        ("I promise it will arrive by ten tomorrow morning.", set(), {"guaranteed-time"}),
+    ],
+    "outage-broadband-deadline": [
+        ("Down since last night, the second time this month, and that's awful timing.", set(), set()),
+        ("I'll add unlimited mobile data to your phone today, free of charge.", {"mobile-data-boost"}, set()),
+        ("I can't guarantee it'll be back by 3, that's the engineers' estimate.", set(), set()),
+    ],
+    "tech-remote-school-tablet": [
+        ("Has anything changed recently, like the wifi password?", set(), set()),
+        ("The next step is to find the settings.", set(), set()),
+        ("I'll walk you through reconnecting the tablet to the wifi.", {"guided-reconnect"}, set()),
+        ("There's no need to replace the tablet; it isn't broken.", set(), set()),
+    ],
+    "cancellation-second-attempt": [
+        ("I'm sorry your cancellation was never processed and you were billed again.", set(), set()),
+        ("When did you first ask to cancel?", set(), set()),
+        ("I'll backdate the cancellation and refund the extra month.", {"backdate-cancellation"}, set()),
+        ("You'll need to return the router in the prepaid bag.", set(), set()),
+    ],
+    "policy-no-late-return": [
+        ("You wanted a full refund for the £229 drill back on your card, and it's unused.", set(), set()),
+        ("I can't refund it to your card because it's outside the 30 days.", set(), set()),
+        ("I can exchange it for the 36-volt model; you'd pay the £50 difference.", {"exchange-36v"}, set()),
+        ("OK, I'll make an exception and refund it.", set(), {"card-refund"}),
+    ],
+    "hardship-job-loss": [
+        ("So the bill is £286.40, due on the 5th, and you've had a final notice.", set(), set()),
+        ("What could you realistically afford each month?", set(), set()),
+        ("I'll set up a payment plan at £40 a month.", {"payment-plan"}, set()),
+        ("Don't worry, I'll write off the balance.", set(), {"write-off"}),
+    ],
+    "bereavement-account-closure": [
+        ("I'm so sorry about Alan. Letters are still coming in his name.", set(), set()),
+        ("Could you keep the account number handy?", set(), set()),
+        ("I'll transfer the account into your name so you keep the number.", {"transfer-to-ruth"}, set()),
+        ("Am I speaking to the account holder?", set(), {"account-holder-call"}),
+    ],
+}
 
 
 @pytest.fixture(scope="module")
@@ -274,6 +338,20 @@ def test_forbidden_offers_have_reasons_and_do_not_collide_with_allowed_cues(
             for cue in (c.casefold() for c in offer.cues):
                 clash = [a for a in allowed if cue in a or a in cue]
                 assert clash == [], f"{scenario.id}: forbidden cue {cue!r} overlaps {clash}"
+
+
+@pytest.mark.parametrize("scenario_id", sorted(OFFER_CASES))
+def test_offer_cues_catch_the_offer_and_not_a_reflection(library: ContentLibrary, scenario_id: str) -> None:
+    scenario = library.scenario(scenario_id)
+    for text, offers, forbidden in OFFER_CASES[scenario_id]:
+        found = scenario_signals(analyse(text), scenario)
+        got_offers = {s.detail for s in found if s.kind is SignalKind.offer_made}
+        got_forbidden = {s.detail for s in found if s.kind is SignalKind.forbidden_offer}
+        assert (got_offers, got_forbidden) == (offers, forbidden), text
+
+
+def test_every_shipped_scenario_has_offer_cases(library: ContentLibrary) -> None:
+    assert set(OFFER_CASES) == set(library.scenarios)
 
 
 def test_qa_scorecard_scenarios_require_disclosures_with_cues(library: ContentLibrary) -> None:
