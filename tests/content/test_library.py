@@ -73,7 +73,7 @@ OFFER_CASES: dict[str, list[OfferCase]] = {
     "billing-double-charge": [
         ("I'm sorry we took £64.99 twice and that the refund you were promised never arrived.", set(), set()),
         ("So you were told the refund would be raised within 48 hours, and nothing happened.", set(), set()),
-        ("I'll refund the duplicate payment to your card in 3 to 5 working days.", {"refund-duplicate"}, set()),
+        ("I'll refund the duplicate payment in 3 to 5 working days.", {"refund-duplicate"}, set()),
         ("If your bank charged you, I'll cover the bank fee too.", {"credit-bank-fee"}, set()),
         ("It'll be back in your account tonight, it's an instant refund.", set(), {"same-day-refund"}),
     ],
