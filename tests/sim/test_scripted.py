@@ -68,3 +68,23 @@ def test_scenario_lines_come_before_the_personas() -> None:
     sc = LIBRARY.scenarios["billing-double-charge"].item
     line = c.pick(Intent.complaint, Band.heated, Rng(9), [])
     assert line in sc.lines[Intent.complaint][Band.heated]
+
+
+def test_agent_words_never_echo_slot_syntax() -> None:
+    assert agent_words("{value} {name} hello there, friend") == "value name hello there"
+
+
+def test_sarcastic_customer_throws_the_agents_words_back() -> None:
+    import asyncio
+
+    from .test_fidelity import start
+
+    async def replies(seed: int) -> list[str]:
+        session = start("outage-broadband-deadline", seed)
+        out: list[str] = []
+        for line in ("We're looking into it and it should be fixed soon.", "Glad to hear it!"):
+            out += [e.text for e in [x async for x in session.submit(line)] if e.type == "reply"]
+        return out
+
+    texts = [t for seed in range(12) for t in asyncio.run(replies(seed))]
+    assert any("looking into it" in t.lower() or "glad to hear it" in t.lower() for t in texts)

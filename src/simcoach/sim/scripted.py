@@ -131,10 +131,12 @@ def noun_like(value: str) -> bool:
 
 def agent_words(agent_text: str, quote: str | None = None) -> str:
     """A short piece of the agent's own words to throw back: the trigger phrase, else the first clause."""
+    text = quote or agent_text
+    text = re.sub(r"[{}<>]", "", text)  # never echo markup or slot syntax back
     if quote:
-        return quote.strip(" .,!?")
-    first = sentences(agent_text)[:1]
-    clause = re.split(r"[,;:—–-]\s", first[0])[0] if first else agent_text
+        return " ".join(text.split()[:AGENT_WORDS_MAX]).strip(" .,!?")
+    first = sentences(text)[:1]
+    clause = re.split(r"[,;:—–-]\s", first[0])[0] if first else text
     picked = clause.split()[:AGENT_WORDS_MAX]
     return " ".join(picked).strip(" .,!?")
 
