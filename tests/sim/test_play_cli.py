@@ -45,7 +45,9 @@ def test_script_prints_json_events(tmp_path: Path) -> None:
     assert types[:2] == ["assessment", "state"]
     assert types.count("assessment") == 2
     assert types.count("reply") == 2
-    assert types[-1] == "outcome"
+    assert types[-2] == "outcome"
+    assert types[-1] == "scorecard"
+    assert isinstance(events[-1]["overall_percent"], float)
     replies = [e for e in events if e["type"] == "reply"]
     assert "4417" in str(replies[0]["text"])  # the card was asked about, so it is said
 
@@ -77,3 +79,4 @@ def test_interactive_coach_mode_shows_scores_and_state() -> None:
     assert "anger" in result.output
     assert "Turn 1" in result.output
     assert "Ended" in result.output
+    assert "Scorecard" in result.output

@@ -30,6 +30,7 @@ from simcoach.sim.models import (
 
 if TYPE_CHECKING:
     from simcoach.scoring.backend import TurnScorer
+    from simcoach.scoring.models import Scorecard
 
 END_COMMANDS = {"/end", "/quit", "/bye"}
 
@@ -95,6 +96,43 @@ async def _run_script(
             typer.echo(event.model_dump_json())
     if not session.finished:
         typer.echo(session.end("the script ended").model_dump_json())
+    card = _scorecard(session)
+    if card is not None:
+        typer.echo(json.dumps({"type": "scorecard", **card.model_dump(mode="json")}, ensure_ascii=False))
+
+
+def _scorecard(session: PracticeSession) -> Scorecard | None:
+    """The session's scorecard, if any turn was played."""
+    if not session.assessments:
+        return None
+    from simcoach.scoring.scorecard import build_scorecard
+
+    return build_scorecard(
+        rubric=session.rubric,
+        rubric_version=session.rubric_version,
+        assessments=session.assessments,
+        scenario=session.scenario,
+    )
+
+
+def _show_scorecard(console: Console, session: PracticeSession) -> None:
+    card = _scorecard(session)
+    if card is None:
+        return
+    verdict = "[green]passed[/]" if card.passed else "[red]not passed[/]"
+    console.print(
+        f"\n[bold]Scorecard[/]: {card.overall_percent:.0f}% (pass mark {card.pass_mark:.0f}%) {verdict}"
+    )
+    table = Table(show_header=True)
+    table.add_column("criterion")
+    table.add_column("score", justify="right")
+    for c in card.criteria:
+        table.add_row(c.name, "n/a" if c.percent is None else f"{c.percent:.0f}%")
+    console.print(table)
+    for hit in card.critical_failures:
+        console.print(f"[red]critical:[/] {hit.description}")
+    for tip in card.improvements:
+        console.print(f"• {tip.message} Try: “{tip.better_line}”")
 
 
 def _script_lines(path: Path) -> list[str]:
@@ -160,17 +198,19 @@ async def _interactive(
             console.print(f"[bold]Ended:[/] {ended.outcome.reason}")
             break
         assessed: TurnAssessed | None = None
-        console.print(f"[bold cyan]{name}:[/] ", end="")
+        speaking = False
         async for event in session.submit(text, renderer):
-            _print_event(console, event, mode)
+            if isinstance(event, ReplyDelta) and not speaking:
+                console.print(f"[bold cyan]{name}:[/] ", end="")
+                speaking = True
+            _print_event(console, event)
             if isinstance(event, TurnAssessed):
                 assessed = event
             elif isinstance(event, StateChanged) and assessed is not None and mode is Mode.coach:
                 _show_coach(console, assessed, event)
-                console.print(f"[bold cyan]{name}:[/] ", end="")
 
 
-def _print_event(console: Console, event: EngineEvent, mode: Mode) -> None:
+def _print_event(console: Console, event: EngineEvent) -> None:
     if isinstance(event, ReplyDelta):
         if event.reset:
             console.print("\n[dim](restarted)[/] ", end="")
@@ -227,6 +267,7 @@ def play(
         f"[dim]customer: {renderer_name} · scorer: {scorer_name} · seed {seed} · {mode.value} mode[/]"
     )
     asyncio.run(_interactive(session, renderer, mode, console))
+    _show_scorecard(console, session)
 
 
 def register(app: typer.Typer) -> None:

@@ -245,6 +245,16 @@ class PracticeSession:
         return self._c.persona.item
 
     @property
+    def rubric(self) -> Rubric:
+        """The rubric every agent turn is scored against."""
+        return self._c.rubric.item
+
+    @property
+    def rubric_version(self) -> str:
+        """The content version of that rubric."""
+        return self._c.rubric.version
+
+    @property
     def revealed(self) -> list[str]:
         """Ids of the facts the customer has stated so far."""
         return list(self._s.revealed)
