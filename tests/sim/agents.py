@@ -74,6 +74,25 @@ def good_agent(scenario: Scenario) -> Iterator[str]:
     yield from followups
 
 
+def thorough_agent(scenario: Scenario) -> Iterator[str]:
+    """A good agent who probes every asked fact before owning and offering (a longer, patient route)."""
+    topics = [second_person(f.topic) for f in _asked(scenario)]
+    leads = (
+        "That sounds incredibly frustrating, and it makes complete sense that you're upset.",
+        "I'm glad you told me that.",
+        "Thank you, that helps me get the full picture.",
+        "That's really useful to know.",
+    )
+    for i, topic in enumerate(topics):
+        yield f"{leads[i % len(leads)]} {ask(topic, i)}"
+    yield (
+        "I'm going to take ownership of this myself, so you won't have to chase anyone or explain "
+        f"it all again. Here's what I'll do right now: {_offer_cue(scenario)}. A confirmation email "
+        "will reach you within the hour, so it's in writing."
+    )
+    yield from (CALMING_LINES[i] for i in (6, 3, 8, 10, 12, 13, 9, 4))
+
+
 def bad_agent(scenario: Scenario) -> Iterator[str]:
     """'Calm down', blame, policy, closed questions only: everything the training warns against."""
     lines = [

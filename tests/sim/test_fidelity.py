@@ -22,7 +22,7 @@ from simcoach.scoring.offline import OfflineScorer
 from simcoach.sim.engine import PracticeSession
 from simcoach.sim.models import CustomerState, EngineEvent, OutcomeKind, ReplyComplete, StateChanged
 
-from .agents import bad_agent, calming_agent, formulaic_agent, good_agent
+from .agents import bad_agent, calming_agent, formulaic_agent, good_agent, thorough_agent
 
 REPO = Path(__file__).resolve().parents[2]
 LIBRARY = load_library([REPO], root=REPO)
@@ -30,6 +30,7 @@ SCENARIOS = sorted(LIBRARY.scenarios)
 SEEDS = (0, 1, 2)
 AGENTS: dict[str, Callable[[Scenario], Iterator[str]]] = {
     "good": good_agent,
+    "thorough": thorough_agent,
     "bad": bad_agent,
     "formulaic": formulaic_agent,
 }
@@ -99,8 +100,9 @@ def played(scenario_id: str, agent: str, seed: int = 0) -> Run:
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
-def test_good_agent_resolves_and_calms(scenario_id: str) -> None:
-    run = played(scenario_id, "good")
+@pytest.mark.parametrize("agent", ["good", "thorough"])
+def test_good_agent_resolves_and_calms(scenario_id: str, agent: str) -> None:
+    run = played(scenario_id, agent)
     assert run.session is not None
     outcome = run.session.outcome
     assert outcome is not None
@@ -129,6 +131,14 @@ def test_formulaic_agent_calms_less_than_the_good_agent(scenario_id: str) -> Non
 
     assert distress(formulaic.states[k - 1]) > distress(good.states[k - 1])
     assert distress(formulaic.states[-1]) > distress(good.states[-1])
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_anger_orders_good_below_formulaic_below_bad(scenario_id: str) -> None:
+    runs = [played(scenario_id, a) for a in ("good", "formulaic", "bad")]
+    k = min(len(r.states) for r in runs)
+    good, formulaic, bad = (r.states[k - 1].anger for r in runs)
+    assert good < formulaic < bad
 
 
 def _markers(scenario: Scenario, fact_id: str, public: str) -> list[str]:
