@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from simcoach.sim.engine import PracticeSession
-from simcoach.sim.errors import SessionFinished
+from simcoach.sim.errors import SessionFinished, TurnInProgress
 from simcoach.sim.models import (
     EngineEvent,
     OutcomeKind,
@@ -139,3 +139,16 @@ async def test_outcome_comes_last(make_session: SessionFactory) -> None:
     assert session.finished
     assert isinstance(events[-1], OutcomeReached)
     assert events[-1].outcome.kind in {OutcomeKind.supervisor, OutcomeKind.hung_up}
+
+
+async def test_a_second_turn_waits_for_the_first(make_session: SessionFactory) -> None:
+    session = make_session()
+    first = session.submit("When did the charge happen?")
+    assert isinstance(await anext(first), TurnAssessed)
+    with pytest.raises(TurnInProgress):
+        await play(session, "Hello?")
+    rest = [e async for e in first]
+    assert isinstance(rest[-1], ReplyComplete)
+    events = await play(session, "Thanks. Which card was it?")
+    assert session.turn == 2
+    assert isinstance(events[0], TurnAssessed)

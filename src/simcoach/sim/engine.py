@@ -7,7 +7,7 @@ same events as never stopping (with the scripted customer and a deterministic sc
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 
 from simcoach.content.library import Versioned
@@ -19,7 +19,7 @@ from simcoach.scoring.backend import TurnScorer
 from simcoach.scoring.models import ChatTurn, TurnAssessment
 from simcoach.sim import disclosure, intents, outcomes
 from simcoach.sim.difficulty import scale_for
-from simcoach.sim.errors import SessionFinished, SnapshotMismatch
+from simcoach.sim.errors import SessionFinished, SnapshotMismatch, TurnInProgress
 from simcoach.sim.models import (
     AllowedFact,
     CustomerState,
@@ -120,6 +120,7 @@ class PracticeSession:
         self._c = content
         self._s = snap
         self._scorer = scorer
+        self._busy = False
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -265,6 +266,18 @@ class PracticeSession:
         """Play one agent turn: assessment, state change, the streamed reply, then any outcome."""
         if self._s.outcome is not None:
             raise SessionFinished(f"the session has ended ({self._s.outcome.kind.value}); start a new one")
+        if self._busy:
+            raise TurnInProgress("the previous agent turn is still being played; wait for its reply")
+        self._busy = True
+        turn = self._turn(agent_text, renderer)
+        try:
+            async for event in turn:
+                yield event
+        finally:
+            await turn.aclose()
+            self._busy = False
+
+    async def _turn(self, agent_text: str, renderer: Renderer | None) -> AsyncGenerator[EngineEvent, None]:
         s, c = self._s, self._c
         assessment = await self._scorer.assess(
             rubric=c.rubric.item,
@@ -273,7 +286,7 @@ class PracticeSession:
             text=agent_text,
             scenario=c.scenario.item,
         )
-        if self._s.outcome is not None or s is not self._s:
+        if s.outcome is not None:
             raise SessionFinished("the session ended while this turn was being scored")
         turn = s.turn + 1
         before = s.state

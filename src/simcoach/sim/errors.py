@@ -13,3 +13,7 @@ class SessionFinished(SimError):
 
 class SnapshotMismatch(SimError):
     """A snapshot was restored with content (scenario, persona, rubric) of another version or id."""
+
+
+class TurnInProgress(SimError):
+    """An agent turn was submitted while the previous one was still being played."""
