@@ -48,7 +48,7 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
     for cond in criterion.not_applicable_when:
         if cond is NotApplicableWhen.no_customer_message and last is None:
             return False, "the customer has not said anything yet"
-        empty = last is not None and sum(last[1].a.content.values()) < 0.8 and not last[1].feelings
+        empty = last is not None and not last[1].a.content and not last[1].feelings
         if cond is NotApplicableWhen.customer_gave_no_content and empty:
             return False, "the customer's last message had nothing to reflect"
         calm = not any(v.distressed for _, v in t.customers)

@@ -20,8 +20,12 @@ NEGATIVE_FAMILIES = frozenset(
         "exhaustion",
         "shame",
         "inconvenience",
+        "struggle",
     }
 )
+
+
+_FAMILY_CACHE: dict[str, str] = {}
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -30,6 +34,17 @@ def _read(name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"lexicon {name} must be a mapping")
     return data
+
+
+def _compile(source: str) -> re.Pattern[str]:
+    """Compile a lexicon pattern for lower-cased text.
+
+    Signals match on lower-cased text, so no IGNORECASE (it makes large alternations 3-5× slower), and a
+    leading word boundary becomes a look-behind, which lets the engine skip ahead on the first character.
+    """
+    if source.startswith("\\b("):
+        source = r"(?<![\w'])" + source[2:]
+    return re.compile(source)
 
 
 def _feeling_pattern(entries: list[str]) -> str:
@@ -61,10 +76,12 @@ class Lexicon:
 
     def family_of(self, word: str) -> str | None:
         """The feeling family a matched feeling word belongs to (first listed wins)."""
-        for family, pat in self.feeling_families.items():
-            if pat.fullmatch(word):
-                return family
-        return None
+        got = _FAMILY_CACHE.get(word)
+        if got is None:
+            got = next((f for f, pat in self.feeling_families.items() if pat.fullmatch(word)), "")
+            if len(_FAMILY_CACHE) < 50_000:
+                _FAMILY_CACHE[word] = got
+        return got or None
 
 
 def load_lexicon() -> Lexicon:
@@ -76,10 +93,8 @@ def load_lexicon() -> Lexicon:
     feelings = _read("feelings.yaml")
     stemmer = snowballstemmer.stemmer("english")
     generic = frozenset(str(w) for w in words["generic"])
-    patterns = {str(k): re.compile(str(v), re.IGNORECASE) for k, v in phrases.items()}
-    families = {
-        str(k): re.compile(_feeling_pattern([str(e) for e in v]), re.IGNORECASE) for k, v in feelings.items()
-    }
+    patterns = {str(k): _compile(str(v)) for k, v in phrases.items()}
+    families = {str(k): _compile(_feeling_pattern([str(e) for e in v])) for k, v in feelings.items()}
     every = [str(e) for v in feelings.values() for e in v]
     return Lexicon(
         stopwords=frozenset(str(w) for w in words["stopwords"]),
@@ -88,7 +103,7 @@ def load_lexicon() -> Lexicon:
         second_person=frozenset(str(w) for w in words["second_person"]),
         first_person=frozenset(str(w) for w in words["first_person"]),
         patterns=patterns,
-        feeling=re.compile(_feeling_pattern(every), re.IGNORECASE),
+        feeling=_compile(_feeling_pattern(every)),
         feeling_families=families,
     )
 

@@ -118,7 +118,20 @@ _TRIGGERS: tuple[tuple[str, SignalKind], ...] = (
 _COMMIT = re.compile(
     r"\b(?:we(?:'ll| will| are going to|'re going to)|you(?:'ll| will) (?:get|receive|see|hear|have))\b"
 )
+_GOOD_NEWS = re.compile(r"\W*(?:the good news|good news|luckily|thankfully|happily|here's what)")
 _HOLLOW_TAIL = re.compile(r"^\W*(?:for|about|that|to hear|if)?\W*$")
+
+
+def _constructive(low: str, pos: int) -> bool:
+    """Whether the clause after a "but" offers help, hope or action rather than a refusal."""
+    tail = low[pos : pos + 80]
+    for name in ("ownership", "reassurance", "affirmation", "alternative"):
+        m = _P[name].search(tail)
+        if m is not None and m.start() <= 25:
+            return True
+    return (
+        re.match(r"\W*(?:the good news|good news|luckily|thankfully|happily|here's what)", tail) is not None
+    )
 
 
 def _gate(low: str, name: str) -> bool:
@@ -139,6 +152,8 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
                 continue  # a "no" with a reason and an alternative is delivered well, not hidden behind
             if kind in (SignalKind.calm_down, SignalKind.blame) and negated_before(low, m.start(), 12):
                 continue
+            if kind is SignalKind.understand_but and _constructive(low, m.end()):
+                continue  # "I know it's hard, but I'll fix it / you can do this" does not cancel anything
             out.append(sig(kind, a, m.start(), m.end()))
             break
     last = t.last_customer
@@ -232,9 +247,11 @@ def support_signals(t: TurnInput) -> list[Signal]:
         vague = _P["vague_timeline"].search(low)
         if vague:
             out.append(sig(SignalKind.vague_timeline, a, vague.start(), vague.end()))
-    for m in _P["reassurance"].finditer(low):
-        out.append(sig(SignalKind.reassurance, a, m.start(), m.end()))
-        break
+    for name in ("reassurance", "affirmation"):
+        hope = _P[name].search(low)
+        if hope is not None and not negated_before(low, hope.start(), 8):
+            out.append(sig(SignalKind.reassurance, a, hope.start(), hope.end(), detail=name))
+            break
     exp = _P["explanation"].search(low)
     if exp:
         out.append(sig(SignalKind.explanation, a, exp.start(), exp.end()))

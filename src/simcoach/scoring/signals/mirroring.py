@@ -13,11 +13,16 @@ from simcoach.scoring.text import Analysed, Sentence, Token
 _P = LEXICON.patterns
 _SUGGESTION = re.compile(
     r"\b(?:maybe you|perhaps you|you could|you might (?:want|try|consider|like)|you should|you need to|"
-    r"have you (?:tried|considered|thought)|why don't you|why not|try to|try and|i (?:would )?suggest|"
+    r"have you (?:tried|considered|thought)|why don't you|why not|^\\W*try (?:to|and)|i (?:would )?suggest|"
     r"i (?:would )?recommend|i'd (?:suggest|recommend)|if i were you|what if you|it might (?:help|be)|"
     r"it may help|you can try|consider)\b"
 )
-_SELF = re.compile(r"^\W*(?:i|i'm|i've|i'd|i was|my|me|we|we're|we've|our)\b")
+# the agent talking about their own experience (self-disclosure), not about the customer
+_SELF = re.compile(
+    r"^\W*(?:my|our|me too|i (?:was|had|have|went|used|also|too|did|got|remember|lost|myself|once|"
+    r"really (?:like|love|enjoy))|i'm (?:also|too|the same)|i've (?:been|had|done|also|never|always|found|"
+    r"tried)|when i|we (?:were|had|have|went|used|did|also))\b"
+)
 _PROBE_START = re.compile(
     r"^\W*(?:what|how|why|when|where|which|who|do|does|did|can|could|would|will|have|has)\b"
 )
@@ -51,8 +56,13 @@ def _attributed(t: TurnInput, s: Sentence, low: str) -> bool:
     )
 
 
-def mirroring_signals(t: TurnInput) -> list[Signal]:
-    """content_reflection, feeling_reflection, understanding_check, stock_frame and parroting."""
+def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset()) -> list[Signal]:
+    """content_reflection, feeling_reflection, understanding_check, stock_frame and parroting.
+
+    ``probe_sentences`` holds the start offsets of sentences that are probing questions: a feeling word
+    inside "how do you feel about…?" asks, it does not reflect.
+    """
+    probes = probe_sentences
     a = t.agent
     out: list[Signal] = []
     recent = t.recent_customers
@@ -82,7 +92,7 @@ def mirroring_signals(t: TurnInput) -> list[Signal]:
         weight = sum(w.weight for w in {w.stem: w for w in matched}.values())
         suggestion = _SUGGESTION.search(low) is not None
         self_talk = _SELF.match(low) is not None and not any(w.low in LEXICON.second_person for w in words)
-        probe = _PROBE_START.match(low) is not None and frame is None
+        probe = frame is None and (_PROBE_START.match(low) is not None or s.start in probes)
         about = _attributed(t, s, low)
         reflects = _reflects(matched, cust_stems, views)
         eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
@@ -102,7 +112,8 @@ def mirroring_signals(t: TurnInput) -> list[Signal]:
                         detail=f"{weight:.1f}",
                     )
                 )
-        out.extend(_feelings(t, s, low, frame is not None, stock, weight, families))
+        if not suggestion and not probe:
+            out.extend(_feelings(t, s, low, frame is not None, stock, weight, families))
     return out
 
 
@@ -138,8 +149,8 @@ def _feelings(
         return out
     for m in LEXICON.feeling.finditer(low):
         family = LEXICON.family_of(m.group()) or "other"
-        if family == "relief" and not second:
-            continue
+        if family == "relief" and not framed:
+            continue  # "I'm glad…" is the agent's feeling; "you sound relieved" reflects the customer's
         in_stock = stock is not None and stock.start() <= m.start() < stock.end()
         if in_stock and overlap < 1.0:
             continue  # "I understand your frustration" alone is a stock frame, not a reflection

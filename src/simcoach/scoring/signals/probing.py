@@ -34,6 +34,7 @@ class Question:
     elicitation: bool
     marked: bool  # had a question mark
     syntactic: bool  # had interrogative syntax
+    role: str = "probe"  # probe | advice | phatic | check | declarative
 
 
 def _strip_markers(seg: str) -> int:
@@ -55,7 +56,7 @@ def _classify(clause: str) -> tuple[str | None, bool]:
     """(open|closed|None, syntactic) for a clause that starts where a question would."""
     if _P["wh_statement"].match(clause):
         return None, False
-    if _P["elicitation"].match(clause) or _P["elicitation"].search(clause[:40]):
+    if _P["elicitation"].match(clause):
         return _OPEN, True
     if _P["closed_wh"].match(clause):
         return _CLOSED, True
@@ -70,15 +71,25 @@ def _classify(clause: str) -> tuple[str | None, bool]:
     return None, False
 
 
+def _role(clause: str) -> str:
+    if _P["phatic_question"].match(clause):
+        return "phatic"
+    if _P["advice_question"].match(clause):
+        return "advice"
+    if _P["request_question"].match(clause):
+        return "request"
+    if _P["understanding_check"].match(clause):
+        return "check"
+    return "probe"
+
+
 def find_questions(a: Analysed) -> list[Question]:
-    """Every question clause and elicitation in the text, in order."""
+    """Every question clause and elicitation in the text, in order, with its role."""
     out: list[Question] = []
     for s in a.sentences:
         seg = a.low[s.start : s.end]
-        leading = _P["leading"].search(seg) is not None or (
-            _P["tag_question"].search(seg) is not None
-            and (" you " in seg and ("n't" in seg[-25:] or "not" in seg[-25:]))
-        )
+        tagged = _P["tag_question"].search(seg) is not None and " you " in seg and "n't" in seg[-25:]
+        leading = _P["leading"].search(seg) is not None or tagged
         found: Question | None = None
         # try the sentence start, then each later clause ("That's awful, how are you coping?")
         offsets = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(seg)]
@@ -88,20 +99,36 @@ def find_questions(a: Analysed) -> list[Question]:
             kind, syntactic = _classify(clause)
             if kind is None:
                 continue
-            if not s.question_mark and not syntactic:
-                continue
-            elicit = _P["elicitation"].search(clause[:60]) is not None
-            clear = off == 0 and (_P["aux_subject"].match(clause) or _P["open_wh"].match(clause))
+            elicit = _P["elicitation"].match(clause) is not None
+            wh_clear = (
+                _P["wh_start"].match(clause) is not None and len(clause.split()) >= 3 and "!" not in clause
+            )
+            clear = off == 0 and (_P["aux_subject"].match(clause) is not None or wh_clear)
             if not s.question_mark and not elicit and not clear:
                 continue  # without '?' demand clear interrogative syntax at the very start
-            found = Question(s.start + off + skip, s.end, kind, leading, elicit, s.question_mark, syntactic)
+            start = s.start + off + skip
+            found = Question(start, s.end, kind, leading, elicit, s.question_mark, syntactic, _role(clause))
             break
         if found is None and s.question_mark:
-            found = Question(s.start, s.end, _CLOSED, leading, False, True, False)
-        if found is None and _P["elicitation"].search(seg):
-            m = _P["elicitation"].search(seg)
-            assert m is not None
-            found = Question(s.start + m.start(), s.end, _OPEN, leading, True, False, True)
+            inner = _P["inner_question"].search(seg, 1)
+            if inner is not None and inner.start() > 0:
+                clause = seg[inner.start() :]
+                kind, syntactic = _classify(clause)
+                if kind is not None:
+                    start = s.start + inner.start()
+                    found = Question(start, s.end, kind, leading, False, True, syntactic, _role(clause))
+        if found is None and s.question_mark:
+            skip = _strip_markers(seg)
+            role = _role(seg[skip:])
+            found = Question(s.start + skip, s.end, _CLOSED, leading, False, True, False, role)
+            if role == "probe":
+                found = Question(s.start + skip, s.end, _CLOSED, leading, False, True, False, "declarative")
+        if found is None:
+            skip = _strip_markers(seg)
+            m = _P["elicitation"].search(seg[skip:])
+            if m is not None:
+                start = s.start + skip + m.start()
+                found = Question(start, s.end, _OPEN, leading, True, False, True)
         if found is not None:
             out.append(found)
     return out
@@ -144,6 +171,10 @@ def probing_signals(t: TurnInput, questions: list[Question]) -> list[Signal]:
         if slot is not None and asks and (_P["reask_marker"].search(seg) or slot in given):
             out.append(sig(SignalKind.reask, a, q.start, q.end, detail=slot))
             continue
+        if q.role in ("advice", "phatic", "check", "request") and slot is None:
+            continue
+        if q.role == "declarative" and slot is None:
+            continue  # "So you were charged twice?" is a reflection or check said with a rising tone
         real += 1
         if q.elicitation:
             out.append(sig(SignalKind.elicitation, a, q.start, q.end, detail=q.kind))
