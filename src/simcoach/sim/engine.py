@@ -14,7 +14,6 @@ from simcoach.content.library import Versioned
 from simcoach.content.persona import Persona
 from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Fact, Scenario
-from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.backend import TurnScorer
 from simcoach.scoring.models import ChatTurn, TurnAssessment
 from simcoach.sim import disclosure, intents, outcomes
@@ -90,27 +89,6 @@ def baseline_of(scenario: Scenario, persona: Persona) -> CustomerState:
     """The state the session starts from and drifts back to: the scenario's override, else the persona's."""
     base = scenario.starting_state or persona.baseline
     return CustomerState(anger=base.anger, anxiety=base.anxiety, trust=base.trust, patience=base.patience)
-
-
-def _offers_in(assessment: TurnAssessment, scenario: Scenario) -> list[str]:
-    """Allowed offers made this turn, as the scorer detected them (it owns cue matching and negation)."""
-    allowed = [o.id for o in scenario.policy.may_offer]
-    found = {s.detail for s in assessment.of(SignalKind.offer_made)}
-    return [o for o in allowed if o in found]
-
-
-def _disclosures_in(assessment: TurnAssessment, scenario: Scenario) -> list[str]:
-    """Required disclosures made this turn, as the scorer detected them."""
-    found = {s.detail for s in assessment.of(SignalKind.disclosure_made)}
-    return [d.id for d in scenario.required_disclosures if d.id in found]
-
-
-def _trigger_quote(assessment: TurnAssessment) -> str | None:
-    """The words of the first trigger signal, for a customer who throws them back."""
-    for sig in assessment.signals:
-        if sig.span is not None and sig.kind in intents.QUOTABLE:
-            return sig.span.text
-    return None
 
 
 class PracticeSession:
@@ -294,7 +272,7 @@ class PracticeSession:
         after = update.state
 
         said_before = set(s.revealed)
-        offers = _offers_in(assessment, c.scenario.item)
+        offers = outcomes.offers_in(assessment, c.scenario.item)
         required = c.ends.required_facts
         landed_now = [o for o in offers if o in c.ends.resolving_offers and required <= said_before]
         landed = [*s.landed_offers, *(o for o in landed_now if o not in s.landed_offers)]
@@ -326,7 +304,7 @@ class PracticeSession:
         used = list(s.used_lines)
         facts: list[Fact] = plan.reveal_now
         composed = c.customer.compose(
-            intent, band, facts, agent_text, rng, used, quote=_trigger_quote(assessment)
+            intent, band, facts, agent_text, rng, used, quote=intents.trigger_quote(assessment)
         )
 
         # Commit everything but the reply before the first event: a consumer that stops listening
@@ -358,7 +336,7 @@ class PracticeSession:
         s.revealed.extend(f.id for f in facts if f.id not in said_before)
         s.used_lines = used
         s.offers_made.extend(o for o in offers if o not in s.offers_made)
-        made = _disclosures_in(assessment, c.scenario.item)
+        made = outcomes.disclosures_in(assessment, c.scenario.item)
         s.disclosures_made.extend(d for d in made if d not in s.disclosures_made)
         s.agent_texts_seen.extend(x for x in update.sentences if x not in s.agent_texts_seen)
         s.signal_counts = counts

@@ -114,3 +114,11 @@ def choose(inp: IntentInputs) -> Intent:
     if inp.after.anger > inp.before.anger or inp.after.anxiety > inp.before.anxiety:
         return _sarcastic(inp, Intent.pushback)
     return Intent.acknowledge
+
+
+def trigger_quote(assessment: TurnAssessment) -> str | None:
+    """The words of the first quotable signal, for a customer who throws them back."""
+    for sig in assessment.signals:
+        if sig.span is not None and sig.kind in QUOTABLE:
+            return sig.span.text
+    return None

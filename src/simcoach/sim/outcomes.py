@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from simcoach.content.persona import Dynamics
 from simcoach.content.scenario import Scenario
+from simcoach.content.vocabulary import SignalKind
+from simcoach.scoring.models import TurnAssessment
 from simcoach.sim.difficulty import DifficultyScale
 from simcoach.sim.models import CustomerState, Outcome, OutcomeKind
 
@@ -113,3 +115,16 @@ def decide(
 def agent_ended(turn: int, reason: str) -> Outcome:
     """The outcome when the agent ends the chat."""
     return Outcome(kind=OutcomeKind.agent_ended, turn=turn, reason=reason)
+
+
+def offers_in(assessment: TurnAssessment, scenario: Scenario) -> list[str]:
+    """Allowed offers made this turn, as the scorer detected them (it owns cue matching and negation)."""
+    allowed = [o.id for o in scenario.policy.may_offer]
+    found = {s.detail for s in assessment.of(SignalKind.offer_made)}
+    return [o for o in allowed if o in found]
+
+
+def disclosures_in(assessment: TurnAssessment, scenario: Scenario) -> list[str]:
+    """Required disclosures made this turn, as the scorer detected them."""
+    found = {s.detail for s in assessment.of(SignalKind.disclosure_made)}
+    return [d.id for d in scenario.required_disclosures if d.id in found]
