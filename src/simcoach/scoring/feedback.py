@@ -78,8 +78,8 @@ def gist(view: CustomerView, max_words: int = 14) -> str:
         w = sum(tok.weight for tok in a.tokens[s.first : s.last])
         if w > best_w or (w == best_w and best is not None):
             best, best_w = s, w
-    if best is None or best_w <= 0:
-        return ""
+    if best is None or best_w < 1.0:
+        return ""  # greetings and thanks carry nothing to say back
     text = a.text[best.start : best.end].strip().rstrip(".!?…").strip()
     for _ in range(3):
         text = _LEAD.sub("", text)
