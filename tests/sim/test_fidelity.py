@@ -241,3 +241,18 @@ def test_personas_sound_different() -> None:
             )
     means = sorted(sum(v) / len(v) for v in lengths.values() if v)
     assert means[-1] > 1.5 * means[0]
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_the_customer_does_not_propose_the_fix(scenario_id: str) -> None:
+    """No self-curing: before accepting, the customer never words an offer the agent should make."""
+    scenario = LIBRARY.scenarios[scenario_id].item
+    cues = [c.lower() for o in scenario.policy.may_offer for c in o.cues]
+    for agent in AGENTS:
+        for seed in SEEDS:
+            run = played(scenario_id, agent, seed)
+            for reply in run.replies:
+                if reply.intent.value == "accept":
+                    continue
+                low = reply.text.lower()
+                assert not any(c in low for c in cues), (reply.intent, reply.text)

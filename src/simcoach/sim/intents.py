@@ -17,7 +17,6 @@ PUSHBACK_SIGNALS = frozenset(
         SignalKind.reask,
         SignalKind.hollow_apology,
         SignalKind.repeated_formula,
-        SignalKind.forbidden_offer,
     }
 )
 QUOTABLE = frozenset(
