@@ -116,7 +116,7 @@ class PracticeSession:
         content = _Content.build(scenario, persona, rubric)
         rng = Rng(seed_state(seed))
         used: list[str] = []
-        opening = content.customer.opening(rng, used)
+        opening = content.customer.opening(rng, used, band_of(content.rules.baseline))
         snap = SessionSnapshot(
             scenario_id=scenario.item.id,
             scenario_version=scenario.version,

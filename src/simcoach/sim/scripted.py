@@ -27,6 +27,9 @@ NEIGHBOURS: dict[Band, tuple[Band, ...]] = {
 }
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 _SPACES = re.compile(r"\s+([.,!?])|\s{2,}")
+_GREETING = re.compile(r"^\W*(hi|hello|hey|hiya|good (morning|afternoon|evening)|oh,? hello)\b", re.I)
+OPENING_LEAD_SHARE = 0.5
+"""How often the persona's own opening line leads the scenario's (when it does not greet already)."""
 AGENT_WORDS_MAX = 7
 """How many of the agent's words a sarcastic customer throws back at most."""
 STREAM_WORDS = 4
@@ -129,6 +132,11 @@ def noun_like(value: str) -> bool:
     return not has_subject and len(value.split()) <= NOUN_LIKE_WORDS
 
 
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    w = words(text)
+    return {tuple(w[i : i + 3]) for i in range(len(w) - 2)}
+
+
 def agent_words(agent_text: str, quote: str | None = None) -> str:
     """A short piece of the agent's own words to throw back: the trigger phrase, else the first clause."""
     text = quote or agent_text
@@ -188,10 +196,24 @@ class ScriptedCustomer:
         used.append(line)
         return line
 
-    def opening(self, rng: Rng, used: list[str]) -> str:
-        """The customer's first message, from the scenario's opening lines."""
-        line = self._choose([list(self.scenario.opening_lines)], rng, used)
-        return fill(line, {"name": self.scenario.customer_name})
+    def opening(self, rng: Rng, used: list[str], band: Band) -> str:
+        """The customer's first message: a scenario opening line, sometimes led by the persona's own.
+
+        The persona's opening line (their voice: "Finally. Forty minutes I've been waiting.") leads half
+        the time, only when the scenario's line does not greet already and the two share no three words.
+        """
+        slots = {"name": self.scenario.customer_name}
+        line = fill(self._choose([list(self.scenario.opening_lines)], rng, used), slots)
+        lead_roll = rng.random()
+        own = self.persona.lines.get(Intent.opening, {})
+        leads = list(own.get(band, [])) or [x for b in NEIGHBOURS[band] for x in own.get(b, [])]
+        if not leads or _GREETING.match(line) or lead_roll >= OPENING_LEAD_SHARE:
+            return line
+        lead = fill(rng.choice(leads), slots)
+        if _trigrams(lead) & _trigrams(line):
+            return line
+        used.append(lead)
+        return f"{lead} {line}"
 
     def compose(
         self,
