@@ -256,3 +256,26 @@ def test_the_customer_does_not_propose_the_fix(scenario_id: str) -> None:
                     continue
                 low = reply.text.lower()
                 assert not any(c in low for c in cues), (reply.intent, reply.text)
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_no_line_bank_gives_a_gated_fact_away(scenario_id: str) -> None:
+    """Every line the scripted customer could say outside a fact's own wording keeps gated facts back."""
+    scenario = LIBRARY.scenarios[scenario_id].item
+    persona = LIBRARY.personas[scenario.persona].item
+    public = " ".join(scenario.opening_lines).lower()
+    public += " " + " ".join(f.value.lower() for f in scenario.facts if f.reveal is Reveal.volunteered)
+    lines = [
+        line
+        for bank in (scenario.lines, persona.lines)
+        for intent, bands in bank.items()
+        if intent.value != "accept"
+        for band_lines in bands.values()
+        for line in band_lines
+    ]
+    for fact in scenario.facts:
+        if fact.reveal is Reveal.volunteered:
+            continue
+        for mark in _markers(scenario, fact.id, public):
+            for line in lines:
+                assert mark not in line.lower(), (fact.id, mark, line)
