@@ -27,6 +27,7 @@ from simcoach.content.vocabulary import (
     Reveal,
     SignalKind,
 )
+from simcoach.llm.guardrails import build_guard
 from simcoach.scoring.signals.scenario import scenario_signals
 from simcoach.scoring.text import analyse
 
@@ -108,7 +109,7 @@ OFFER_CASES: dict[str, list[OfferCase]] = {
     "hardship-job-loss": [
         ("So the bill is £286.40, due on the 5th, and you've had a final notice.", set(), set()),
         ("What could you realistically afford each month?", set(), set()),
-        ("I'll set up a payment plan at £40 a month.", {"payment-plan"}, set()),
+        ("I'll set up a payment plan at £45 a month.", {"payment-plan"}, set()),
         ("Don't worry, I'll write off the balance.", set(), {"write-off"}),
     ],
     "bereavement-account-closure": [
@@ -378,6 +379,36 @@ def test_hardship_and_bereavement_refer_the_customer_to_support(library: Content
 def test_no_line_speaks_as_an_assistant_or_ai(library: ContentLibrary) -> None:
     bad = [(where, line) for where, _, line in _spoken(library) if BREAKS_CHARACTER.search(line)]
     assert bad == []
+
+
+def test_scripted_lines_pass_the_reply_guard(library: ContentLibrary) -> None:
+    """The offline lines are the fallback when an LLM reply fails the guard: they must pass it too.
+
+    Persona lines against the persona's hostility ceiling; scenario lines and openings also against
+    the values of facts the customer has not revealed yet (anything but volunteered facts).
+    """
+    problems: list[str] = []
+    for persona in _personas(library):
+        guard = build_guard(hostility=persona.hostility_ceiling)
+        for intent, band, line in _bank_lines(persona.lines):
+            verdict = guard.scan(line, final=True)
+            if verdict.violation is not None:
+                problems.append(f"{persona.id} {intent}/{band}: {verdict.violation}: {line!r}")
+    for scenario in _scenarios(library):
+        hidden = [f.value for f in scenario.facts if f.reveal is not Reveal.volunteered]
+        guard = build_guard(
+            hostility=library.persona(scenario.persona).hostility_ceiling,
+            hidden_values=hidden,
+            exempt_words=[scenario.customer_name],
+        )
+        spoken = [f"{i}/{b}: {line}" for i, b, line in _bank_lines(scenario.lines)]
+        spoken += [f"opening: {line}" for line in scenario.opening_lines]
+        for item in spoken:
+            where, line = item.split(": ", 1)
+            verdict = guard.scan(line, final=True)
+            if verdict.violation is not None:
+                problems.append(f"{scenario.id} {where}: {verdict.violation}: {line!r}")
+    assert problems == []
 
 
 def test_lines_use_only_known_slots_and_value_only_in_answers(library: ContentLibrary) -> None:
