@@ -420,6 +420,23 @@ def test_lines_use_only_known_slots_and_value_only_in_answers(library: ContentLi
         assert line.count("{") == line.count("}"), f"{where}: {line!r}"
 
 
+def test_agent_words_are_thrown_back_only_when_it_makes_sense(library: ContentLibrary) -> None:
+    """{agent_words} quotes the trigger in a triggered reply; elsewhere only a sarcastic customer does it.
+
+    Outside a trigger the engine quotes the agent's first clause, which reads as a non sequitur unless
+    the persona habitually throws words back.
+    """
+    sarcastic = {p.id for p in _personas(library) if p.archetype is Archetype.sarcastic}
+    banks: list[tuple[str, LineBank]] = [(p.id, p.lines) for p in _personas(library)]
+    banks += [(s.persona, s.lines) for s in _scenarios(library)]
+    for persona_id, bank in banks:
+        for intent, band, line in _bank_lines(bank):
+            if "{agent_words}" not in line or intent is Intent.triggered:
+                continue
+            assert persona_id in sarcastic, f"{persona_id} {intent}/{band}: {line!r}"
+            assert intent in {Intent.pushback, Intent.sarcasm}, f"{persona_id} {intent}/{band}: {line!r}"
+
+
 def test_answer_lines_carry_the_value(library: ContentLibrary) -> None:
     for persona in _personas(library):
         for band, lines in persona.lines.get(Intent.answer, {}).items():
