@@ -7,7 +7,8 @@ the offline scorer's ``assess`` on the session's context (the baseline, measured
 same turns), then ``submit`` fed that assessment through a replay scorer, timed to its last event (the
 engine's own work: state update, disclosure, outcome, intent, scripted reply, events).  A full engine
 turn is the sum.  Both wall-clock and thread CPU time are reported: on a shared machine, wall-clock
-tails include time the process was not scheduled at all.
+tails include time the process was not scheduled at all.  Between turns the session is snapshotted to
+JSON and restored from it, as the service does, and that is timed too.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from simcoach.content.scenario import Scenario
 from simcoach.scoring.models import ChatTurn, TurnAssessment
 from simcoach.scoring.offline import OfflineScorer
 from simcoach.sim.engine import PracticeSession
+from simcoach.sim.models import SessionSnapshot
 
 REPO = Path(__file__).resolve().parents[1]
 LINES = (
@@ -78,7 +80,8 @@ async def run(sessions: int) -> dict[str, float | int | str]:
     library = load_library([REPO], root=REPO)
     scorer = OfflineScorer()
     replay = Replay()
-    times: dict[str, list[float]] = {k: [] for k in ("scorer", "engine", "turn", "scorer_cpu", "turn_cpu")}
+    keys = ("scorer", "engine", "turn", "scorer_cpu", "turn_cpu", "persist")
+    times: dict[str, list[float]] = {k: [] for k in keys}
     for seed in range(sessions):
         for _, scenario in sorted(library.scenarios.items()):
             rubric = library.rubrics[scenario.item.rubric]
@@ -105,6 +108,17 @@ async def run(sessions: int) -> dict[str, float | int | str]:
                 async for _event in session.submit(text):
                     pass
                 c2, t2 = time.thread_time(), time.perf_counter()
+                # What the service does between turns: snapshot to JSON, then restore from it.
+                t3 = time.perf_counter()
+                wire = session.snapshot().model_dump_json()
+                session = PracticeSession.restore(
+                    SessionSnapshot.model_validate_json(wire),
+                    scenario=scenario,
+                    persona=library.personas[scenario.item.persona],
+                    rubric=rubric,
+                    scorer=replay,
+                )
+                times["persist"].append((time.perf_counter() - t3) * 1000)
                 times["scorer"].append((t1 - t0) * 1000)
                 times["engine"].append((t2 - t1) * 1000)
                 times["turn"].append((t2 - t0) * 1000)
@@ -140,6 +154,7 @@ def main() -> None:
     print(f"  of which the engine's own work: p50 {r['engine_p50_ms']} ms, p99 {r['engine_p99_ms']} ms")
     print(f"baseline, the scorer alone: p50 {r['scorer_p50_ms']} ms, p99 {r['scorer_p99_ms']} ms")
     print(f"ratio turn/scorer: p50 {r['ratio_p50']}x, p99 {r['ratio_p99']}x")
+    print(f"snapshot to JSON + restore from it: p50 {r['persist_p50_ms']} ms, p99 {r['persist_p99_ms']} ms")
     print(f"thread CPU time per turn: p50 {r['turn_cpu_p50_ms']} ms, p99 {r['turn_cpu_p99_ms']} ms")
     print(
         "target engine-turn p99 < 2 ms:", "met" if float(r["turn_p99_ms"]) < 2.0 else "NOT met (wall clock)"

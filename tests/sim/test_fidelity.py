@@ -231,16 +231,24 @@ def test_harder_difficulty_needs_more_good_turns(scenario_id: str) -> None:
 
 
 def test_personas_sound_different() -> None:
-    """Average reply length differs between the tersest and the wordiest persona."""
-    lengths: dict[str, list[int]] = {}
+    """Terse personas speak in shorter lines than verbose ones, and no two personas share replies."""
+    by_verbosity: dict[str, list[int]] = {}
+    for versioned in LIBRARY.personas.values():
+        persona = versioned.item
+        lines = [ln for bands in persona.lines.values() for band in bands.values() for ln in band]
+        by_verbosity.setdefault(persona.speech_style.verbosity, []).extend(len(ln.split()) for ln in lines)
+    means = {k: sum(v) / len(v) for k, v in by_verbosity.items()}
+    order = [means[k] for k in ("terse", "medium", "verbose") if k in means]
+    assert order == sorted(order)
+    replies: dict[str, set[str]] = {}
     for scenario_id in SCENARIOS:
-        persona = LIBRARY.scenarios[scenario_id].item.persona
+        persona_id = LIBRARY.scenarios[scenario_id].item.persona
         for agent in AGENTS:
-            lengths.setdefault(persona, []).extend(
-                len(r.text.split()) for r in played(scenario_id, agent).replies
-            )
-    means = sorted(sum(v) / len(v) for v in lengths.values() if v)
-    assert means[-1] > 1.5 * means[0]
+            replies.setdefault(persona_id, set()).update(r.text for r in played(scenario_id, agent).replies)
+    ids = sorted(replies)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            assert len(replies[a] & replies[b]) <= 1, (a, b, replies[a] & replies[b])
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIOS)

@@ -133,3 +133,18 @@ def test_no_line_repeats_in_a_session_while_alternatives_exist() -> None:
         used = session.snapshot().used_lines
         assert len(used) >= 2
         assert len(used) == len(set(used)), scenario_id
+
+
+def test_snapshot_and_session_do_not_share_containers() -> None:
+    session = start("billing-double-charge", 1)
+    asyncio.run(_turns(session, iter(["Which card did you pay with?"]), 1))
+    snap = session.snapshot()
+    snap.history.append(snap.history[0])
+    snap.extra["note"] = ["x"]
+    snap.signal_counts["validation"] = 99
+    assert len(session.history) == 3
+    assert "note" not in session.snapshot().extra
+    assert session.snapshot().signal_counts.get("validation", 0) != 99
+    restored = _restore(snap)
+    snap.revealed.append("nope")
+    assert "nope" not in restored.revealed

@@ -91,6 +91,21 @@ def baseline_of(scenario: Scenario, persona: Persona) -> CustomerState:
     return CustomerState(anger=base.anger, anxiety=base.anxiety, trust=base.trust, patience=base.patience)
 
 
+def _detached(snap: SessionSnapshot) -> SessionSnapshot:
+    """A copy with its own lists and dicts; their items are immutable models or strings, so sharing them
+    is safe and much cheaper than a deep copy (a session carries every assessment)."""
+
+    def own(value: object) -> object:
+        if isinstance(value, list):
+            return list(value)
+        if isinstance(value, dict):
+            return {k: own(v) for k, v in value.items()}
+        return value
+
+    fields = {k: own(v) for k, v in snap.__dict__.items() if isinstance(v, list | dict)}
+    return snap.model_copy(update=fields)
+
+
 class PracticeSession:
     """One practice chat against a simulated customer; see docs/engine.md."""
 
@@ -164,11 +179,11 @@ class PracticeSession:
         ]
         if wrong:
             raise SnapshotMismatch("cannot restore this session with different content: " + "; ".join(wrong))
-        return cls(_Content.build(scenario, persona, rubric), snapshot.model_copy(deep=True), scorer)
+        return cls(_Content.build(scenario, persona, rubric), _detached(snapshot), scorer)
 
     def snapshot(self) -> SessionSnapshot:
         """The whole session state (a deep copy, safe to serialise while the session goes on)."""
-        return self._s.model_copy(deep=True)
+        return _detached(self._s)
 
     def end(self, reason: str = "the agent ended the chat") -> OutcomeReached:
         """End the chat from the agent's side; on a finished session, the existing outcome."""
