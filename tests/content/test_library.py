@@ -120,6 +120,31 @@ OFFER_CASES: dict[str, list[OfferCase]] = {
     ],
 }
 
+# Natural wordings of each required disclosure (the "loosened script"): all must be recognised.
+DISCLOSURE_CASES: dict[str, list[str]] = {
+    "billing-double-charge": [
+        "Just so you know, this call is recorded for training and quality.",
+        "Before I look at the account, a quick security check: can you confirm your date of birth?",
+    ],
+    "cancellation-second-attempt": [
+        "Calls are recorded, by the way.",
+        "Can I run a quick security check first? What's the first line of your address?",
+        "The 30 days' notice runs from the 14th, so your final bill will reflect that.",
+        "I'll send you a prepaid bag to return the router.",
+    ],
+    "hardship-job-loss": [
+        "This call may be recorded.",
+        "For data protection, can you confirm your date of birth?",
+        "There's free, independent debt advice from StepChange or Citizens Advice.",
+        "I've put a hold on collection activity, so no further letters.",
+    ],
+    "bereavement-account-closure": [
+        "I should mention that calls are recorded.",
+        "For data protection, can I ask your relationship to Alan, and whether you're the executor?",
+        "I'll pass you to our bereavement team, who'll give you a direct number.",
+    ],
+}
+
 
 @pytest.fixture(scope="module")
 def library() -> ContentLibrary:
@@ -353,6 +378,23 @@ def test_offer_cues_catch_the_offer_and_not_a_reflection(library: ContentLibrary
 
 def test_every_shipped_scenario_has_offer_cases(library: ContentLibrary) -> None:
     assert set(OFFER_CASES) == set(library.scenarios)
+
+
+@pytest.mark.parametrize("scenario_id", sorted(DISCLOSURE_CASES))
+def test_required_disclosures_are_recognised_in_natural_words(
+    library: ContentLibrary, scenario_id: str
+) -> None:
+    scenario = library.scenario(scenario_id)
+    made: set[str] = set()
+    for text in DISCLOSURE_CASES[scenario_id]:
+        found = scenario_signals(analyse(text), scenario)
+        made |= {s.detail for s in found if s.kind is SignalKind.disclosure_made}
+    assert made == {d.id for d in scenario.required_disclosures}
+
+
+def test_every_scenario_with_disclosures_has_disclosure_cases(library: ContentLibrary) -> None:
+    with_disclosures = {s.id for s in _scenarios(library) if s.required_disclosures}
+    assert set(DISCLOSURE_CASES) == with_disclosures
 
 
 def test_qa_scorecard_scenarios_require_disclosures_with_cues(library: ContentLibrary) -> None:
