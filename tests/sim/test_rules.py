@@ -273,3 +273,26 @@ def test_helpfulness_direction() -> None:
     assert is_helpful("anger", -0.1)
     assert is_helpful("trust", 0.1)
     assert not is_helpful("patience", -0.1)
+
+
+def _reaction(persona_id: str, kind: SignalKind, variable: str) -> float:
+    """How much one signal moves a variable for a persona, from the same neutral start."""
+    persona = LIBRARY.personas[persona_id].item
+    start = CustomerState(anger=0.4, anxiety=0.4, trust=0.4, patience=0.8)
+    text = "It should be sorted soon."
+    update = apply_turn(
+        start, ctx(persona, any_rubric()), assessment(text, signal(kind, text)), text, {}, set()
+    )
+    return float(getattr(update.state, variable)) - float(getattr(start, variable))
+
+
+def test_the_anxious_customer_reacts_most_to_vague_timelines() -> None:
+    anxious = _reaction("anxious-priya", SignalKind.vague_timeline, "anxiety")
+    for other in ("irate-dennis", "rude-marcus", "sarcastic-jo"):
+        assert anxious > _reaction(other, SignalKind.vague_timeline, "anxiety"), other
+
+
+def test_the_irate_customer_reacts_most_to_calm_down() -> None:
+    irate = _reaction("irate-dennis", SignalKind.calm_down, "anger")
+    for other in ("anxious-priya", "confused-margaret", "grieving-ruth"):
+        assert irate > _reaction(other, SignalKind.calm_down, "anger"), other
