@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -136,35 +137,40 @@ def deescalation(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     triggers = [x for x in s.all if x.kind in TRIGGER_SIGNALS]
     if triggers:
         return Judgement(0, [], 0.9, f"escalating phrase: {triggers[0].kind.value.replace('_', ' ')}")
-    if s.has(K.literal_sarcasm_reply, fresh=False):
-        return Judgement(0, [], 0.85, "answered the customer's sarcasm literally")
-    if s.has(K.keyword_stuffing, fresh=False):
-        return Judgement(0, [], 0.8, "empathy keywords stacked with no substance")
+    for kind, why in _GAMED.items():
+        if s.has(kind, fresh=False):
+            return Judgement(0, [], 0.8, why)
     apologies_ok = not s.has(K.repeated_apology, fresh=False)
     specific = [x for x in s.of(K.validation) if x.detail == "specific"] + s.of(K.feeling_reflection)
     if apologies_ok:
         specific += s.of(K.specific_apology)
-    generic = [x for x in s.of(K.validation) if x.detail != "specific"] + s.of(K.reassurance)
+    generic = [x for x in s.of(K.validation) if x.detail != "specific"] + s.of(K.reassurance, K.stock_frame)
     if apologies_ok:
         generic += s.of(K.hollow_apology)
+    if s.has(K.vague_timeline) and _WE_WILL.search(t.agent.low):
+        generic += s.of(K.vague_timeline)  # "we'll get back to you soon": vague, but a commitment
     own = s.of(K.ownership)
     step = s.of(K.next_step)
     when = s.of(K.time_frame)
     extra = s.of(K.explanation, K.alternative)
     top = c.max_level
     if specific and own and step and when:
-        return Judgement(
-            top,
-            specific[:1] + own[:1] + step[:1] + when[:1],
-            0.85,
-            "acknowledged, owned and committed to a time",
-        )
-    if specific or own or (extra and generic):
+        ev = specific[:1] + own[:1] + step[:1] + when[:1]
+        return Judgement(top, ev, 0.85, "acknowledged, owned and committed to a time")
+    if specific or own or (extra and generic) or (step and when):
         ev = specific[:1] + own[:1] + step[:1] + when[:1] + generic[:1] + extra[:1]
-        return Judgement(min(2, top), ev, 0.75, "specific acknowledgement or ownership")
+        return Judgement(min(2, top), ev, 0.75, "specific acknowledgement, ownership or a timed step")
     if generic or extra or step:
         return Judgement(min(1, top), (generic + extra + step)[:2], 0.7, "a generic acknowledgement")
     return Judgement(0, [], 0.7, "nothing that lowers the temperature")
+
+
+_GAMED: dict[SignalKind, str] = {
+    K.literal_sarcasm_reply: "answered the customer's sarcasm literally",
+    K.keyword_stuffing: "empathy keywords stacked with no substance",
+    K.scripted_delivery: "a script that could go to any customer",
+}
+_WE_WILL = re.compile(r"\b(?:we|i)(?:'ll| will| are going to|'re going to| am going to|'m going to)\b")
 
 
 def acknowledgment(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:

@@ -50,7 +50,33 @@ def detect(t: TurnInput) -> list[Signal]:
     signals += gaming_signals(t, signals)
     if t.scenario is not None:
         signals += scenario_signals(t.agent, t.scenario)
-    return signals
+    return _drop_false_reflections(t, signals)
+
+
+_NOT_REFLECTING = frozenset(
+    {K.blame, K.policy_hiding, K.cant_help, K.dismissive, K.understand_but, K.already_said}
+)
+
+
+def _drop_false_reflections(t: TurnInput, signals: list[Signal]) -> list[Signal]:
+    """A restatement used to blame, refuse or explain is not a reflection: drop those in such sentences."""
+    blocked: list[tuple[int, int]] = []
+    for s in signals:
+        if s.kind in _NOT_REFLECTING and s.span is not None:
+            sentence = t.agent.sentence_at(s.span.start)
+            if sentence is not None:
+                blocked.append((sentence.start, sentence.end))
+    if not blocked:
+        return signals
+    return [
+        s
+        for s in signals
+        if not (
+            s.kind in (K.content_reflection, K.feeling_reflection)
+            and s.span is not None
+            and any(lo <= s.span.start < hi for lo, hi in blocked)
+        )
+    ]
 
 
 def _discounted(t: TurnInput, signals: list[Signal]) -> set[int]:

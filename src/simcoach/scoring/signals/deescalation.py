@@ -118,6 +118,9 @@ _TRIGGERS: tuple[tuple[str, SignalKind], ...] = (
 _COMMIT = re.compile(
     r"\b(?:we(?:'ll| will| are going to|'re going to)|you(?:'ll| will) (?:get|receive|see|hear|have))\b"
 )
+_EMPATHY_WORD = re.compile(
+    _P["keyword_empathy"].pattern + "|" + LEXICON.feeling.pattern + r"|inconvenien|trouble|hassle|delay"
+)
 _GOOD_NEWS = re.compile(r"\W*(?:the good news|good news|luckily|thankfully|happily|here's what)")
 _HOLLOW_TAIL = re.compile(r"^\W*(?:for|about|that|to hear|if)?\W*$")
 
@@ -168,6 +171,19 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
     return out
 
 
+def _specific_weight(t: TurnInput, lo: int, hi: int, cust: set[str]) -> float:
+    """How much of ``[lo, hi)`` names the customer's problem (their words count fully, others half)."""
+    name = (t.customer_name or "").lower()
+    total = 0.0
+    for tok in t.agent.tokens:
+        if lo <= tok.start < hi and tok.content and tok.low != name:
+            if tok.stem in cust:
+                total += 1.0
+            elif not _EMPATHY_WORD.match(tok.low):
+                total += tok.weight * 0.5
+    return total
+
+
 def apology_signals(t: TurnInput) -> list[Signal]:
     """Each apology, judged specific (names what went wrong) or hollow."""
     a = t.agent
@@ -184,14 +200,14 @@ def apology_signals(t: TurnInput) -> list[Signal]:
         if _P["understand_but"].search(low[m.start() : end]) or negated_before(low, m.start(), 10):
             continue
         tail = low[m.end() : end]
-        if _P["dismissive"].match(tail.strip()) or tail.strip().startswith(
-            ("you feel", "if you", "that you feel")
-        ):
+        if _P["dismissive"].match(tail.strip()) or tail.strip().startswith(("if you", "that you feel")):
             continue
-        tail_tokens = [tok for tok in a.tokens if m.end() <= tok.start < end and tok.content]
-        specific_weight = sum(1.0 if tok.stem in cust else tok.weight * 0.5 for tok in tail_tokens)
+        start = s.start if s is not None else 0
         hollow = _P["hollow_apology_object"].match(tail) is not None or _HOLLOW_TAIL.match(tail) is not None
-        if specific_weight >= 1.4 or (not hollow and specific_weight >= 1.0):
+        tail_w = _specific_weight(t, m.end(), end, cust)
+        # "… is far too long, I'm sorry." names what went wrong before the apology, in the same sentence
+        head_w = _specific_weight(t, start, m.start(), cust) if _HOLLOW_TAIL.match(tail) else 0.0
+        if tail_w >= 1.4 or (not hollow and tail_w >= 1.0) or head_w >= 1.4:
             out.append(sig(SignalKind.specific_apology, a, m.start(), end))
         else:
             out.append(sig(SignalKind.hollow_apology, a, m.start(), end))
@@ -228,7 +244,9 @@ def support_signals(t: TurnInput) -> list[Signal]:
         )
         break
     own = _P["ownership"].search(low)
-    if own and not negated_before(low, own.start(), 8):
+    if own and negated_before(low, own.start(), 40):
+        own = None  # "that isn't something I can do" owns nothing
+    if own:
         s = a.sentence_at(own.start())
         end = s.end if s is not None else own.end()
         out.append(sig(SignalKind.ownership, a, own.start(), end))

@@ -7,7 +7,7 @@ import re
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal, Span
-from simcoach.scoring.signals import CustomerView, TurnInput, customer_span, sig
+from simcoach.scoring.signals import CustomerView, TurnInput, customer_span, negated_before, sig
 from simcoach.scoring.text import Analysed, Sentence, Token
 
 _P = LEXICON.patterns
@@ -149,6 +149,10 @@ def _feelings(
         return out
     for m in LEXICON.feeling.finditer(low):
         family = LEXICON.family_of(m.group()) or "other"
+        before = low[max(0, m.start() - 5) : m.start()]
+        politeness = before.endswith(("i'm ", " am ")) and m.group() == "afraid"
+        if politeness or negated_before(low, m.start(), 12):
+            continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
         if family == "relief" and not framed:
             continue  # "I'm glad…" is the agent's feeling; "you sound relieved" reflects the customer's
         in_stock = stock is not None and stock.start() <= m.start() < stock.end()

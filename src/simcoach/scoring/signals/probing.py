@@ -19,6 +19,12 @@ _CLAUSE_SPLIT = re.compile(
 )
 _ANAPHORA = frozenset({"that", "this", "it", "then", "there", "those", "these", "next"})
 _REQUEST = re.compile(r"\b(?:please|confirm|provide|give me|send me|need|take|have|may i|can i|could i)\b")
+# "what did the driver say?" invites an account; "what's the order number?" asks for one fact
+_WHAT_AUX = re.compile(r"what (?:did|does|do|has|have|had|was|were|would|could|can|will|should|might)\b")
+_TAG = re.compile(
+    r"^\W*you\b.*, (?:did|do|have|are|were|can|will|is|was|didn't|don't|haven't|aren't|weren't|won't)"
+    r" (?:you|it|they)\W*$"
+)
 _OPEN = "open"
 _CLOSED = "closed"
 
@@ -63,7 +69,8 @@ def _classify(clause: str) -> tuple[str | None, bool]:
     if _P["open_wh"].match(clause):
         return _OPEN, True
     if _P["wh_start"].match(clause):
-        return (_OPEN if clause.startswith(("how", "why")) else _CLOSED), True
+        opens = clause.startswith(("how", "why")) or _WHAT_AUX.match(clause) is not None
+        return (_OPEN if opens else _CLOSED), True
     if _P["aux_subject"].match(clause):
         return _CLOSED, True
     if _P["aux_start"].match(clause):
@@ -88,8 +95,8 @@ def find_questions(a: Analysed) -> list[Question]:
     out: list[Question] = []
     for s in a.sentences:
         seg = a.low[s.start : s.end]
-        tagged = _P["tag_question"].search(seg) is not None and " you " in seg and "n't" in seg[-25:]
-        leading = _P["leading"].search(seg) is not None or tagged
+        tagged = _TAG.match(seg) is not None  # "You didn't share your PIN, did you?"
+        leading = _P["leading"].search(seg) is not None or tagged or _P["blame"].search(seg) is not None
         found: Question | None = None
         # try the sentence start, then each later clause ("That's awful, how are you coping?")
         offsets = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(seg)]
@@ -182,15 +189,18 @@ def probing_signals(t: TurnInput, questions: list[Question]) -> list[Signal]:
         conf = 1.0 if (q.marked and q.syntactic) else 0.7
         out.append(sig(kind, a, q.start, q.end, strength=conf))
         if last is not None:
-            idx, view = last
             qstems = {tok.stem for tok in a.tokens if q.start <= tok.start < q.end and tok.content}
-            shared = [tok for tok in view.a.tokens if tok.content and tok.stem in qstems]
+            reflects = [
+                customer_span(view, idx, tok.start, tok.end)
+                for idx, view in t.recent_customers
+                for tok in view.a.tokens
+                if tok.content and tok.stem in qstems
+            ]
             anaphoric = q.kind == _OPEN and any(
                 tok.low in _ANAPHORA for tok in a.tokens if q.start <= tok.start < q.end
             )
-            if shared or (anaphoric and view.a.content):
-                reflects = [customer_span(view, idx, tok.start, tok.end) for tok in shared[:6]]
-                out.append(sig(SignalKind.follow_up, a, q.start, q.end, reflects=reflects))
+            if reflects or (anaphoric and last[1].a.content):
+                out.append(sig(SignalKind.follow_up, a, q.start, q.end, reflects=reflects[:6]))
     if real > 2:
         first, final = questions[0], questions[-1]
         out.append(sig(SignalKind.stacked_questions, a, first.start, final.end, detail=str(real)))
