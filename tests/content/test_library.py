@@ -28,6 +28,8 @@ from simcoach.content.vocabulary import (
     SignalKind,
 )
 from simcoach.llm.guardrails import build_guard
+from simcoach.scoring.models import ChatTurn
+from simcoach.scoring.offline import OfflineScorer
 from simcoach.scoring.signals.scenario import scenario_signals
 from simcoach.scoring.text import analyse
 
@@ -406,6 +408,31 @@ def test_qa_scorecard_scenarios_require_disclosures_with_cues(library: ContentLi
         assert len(ids) >= 2, scenario.id
         for disclosure in scenario.required_disclosures:
             assert all(c.strip() for c in disclosure.cues), f"{scenario.id}.{disclosure.id}"
+
+
+async def _literal_reply_flagged(library: ContentLibrary, scenario: Scenario, customer_line: str) -> bool:
+    rubric = library.rubrics[scenario.rubric]
+    assessment = await OfflineScorer().assess(
+        rubric=rubric.item,
+        rubric_version=rubric.version,
+        context=[ChatTurn(role="customer", text=customer_line)],
+        text="Glad to hear it! What can I do for you?",
+        scenario=scenario,
+    )
+    return any(s.kind is SignalKind.literal_sarcasm_reply for s in assessment.signals)
+
+
+async def test_sarcasm_scenarios_let_the_scorer_catch_a_literal_reply(library: ContentLibrary) -> None:
+    """A sarcasm scenario trains nothing if the scorer cannot tell the customer was being sarcastic."""
+    sarcastic = [s for s in _scenarios(library) if "sarcasm" in s.tags]
+    assert sarcastic
+    for scenario in sarcastic:
+        for line in scenario.opening_lines:
+            assert await _literal_reply_flagged(library, scenario, line), line
+        persona = library.persona(scenario.persona)
+        sarcasm_lines = [line for _, _, line in _bank_lines({Intent.sarcasm: persona.lines[Intent.sarcasm]})]
+        flagged = [line for line in sarcasm_lines if await _literal_reply_flagged(library, scenario, line)]
+        assert len(flagged) == len(sarcasm_lines), sorted(set(sarcasm_lines) - set(flagged))
 
 
 def test_hardship_and_bereavement_refer_the_customer_to_support(library: ContentLibrary) -> None:
