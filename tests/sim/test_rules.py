@@ -296,3 +296,11 @@ def test_the_irate_customer_reacts_most_to_calm_down() -> None:
     irate = _reaction("irate-dennis", SignalKind.calm_down, "anger")
     for other in ("anxious-priya", "confused-margaret", "grieving-ruth"):
         assert irate > _reaction(other, SignalKind.calm_down, "anger"), other
+
+
+def test_explain_reads_like_a_replay() -> None:
+    from simcoach.sim.models import StateChange
+    from simcoach.sim.rules import explain
+
+    change = StateChange(variable="anger", delta=-0.1, cause="you reflected the feeling")
+    assert explain(4, change) == "anger fell 0.10 at turn 4 because you reflected the feeling"

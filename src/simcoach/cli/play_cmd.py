@@ -27,6 +27,7 @@ from simcoach.sim.models import (
     StateChanged,
     TurnAssessed,
 )
+from simcoach.sim.rules import explain
 
 if TYPE_CHECKING:
     from simcoach.scoring.backend import TurnScorer
@@ -173,7 +174,7 @@ def _show_coach(console: Console, assessed: TurnAssessed, changed: StateChanged)
     console.print(_state_table(changed.before, changed.after))
     causes = sorted(changed.changes, key=lambda c: -abs(c.delta))[:4]
     for change in causes:
-        console.print(f"  [dim]{change.variable} {change.delta:+.2f}: {change.cause}[/]")
+        console.print(f"  [dim]{explain(changed.turn, change)}[/]")
 
 
 async def _interactive(

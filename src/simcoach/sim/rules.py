@@ -379,3 +379,9 @@ def state_in_words(state: CustomerState) -> str:
             level(state.patience, ("about to give up", "running out of patience", "impatient", "patient")),
         )
     )
+
+
+def explain(turn: int, change: StateChange) -> str:
+    """One change in words, for replays: "anger fell 0.10 at turn 4 because you reflected the feeling"."""
+    verb = "rose" if change.delta > 0 else "fell"
+    return f"{change.variable} {verb} {abs(change.delta):.2f} at turn {turn} because {change.cause}"
