@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simcoach.content.loader import load_library
 from simcoach.content.vocabulary import Reveal
@@ -93,3 +95,30 @@ def test_every_asked_fact_is_reachable_by_a_question_about_its_topic(scenario_id
             question = f"Could you tell me about {fact.topic}?"
             got = plan(index, set(), GUARDED, 0.0, question, None).answered
             assert fact in got, (fact.id, question)
+
+
+WORDS = sorted({w for f in DENNIS.facts for w in (f.topic + " " + " ".join(f.keywords)).split()})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from([*WORDS, "the", "you", "did", "?", "tell me", "."]), max_size=14),
+    trust=st.floats(min_value=0.0, max_value=1.0),
+    said=st.sets(st.sampled_from([f.id for f in DENNIS.facts])),
+)
+def test_a_fact_is_only_planned_when_its_condition_holds(
+    words: list[str], trust: float, said: set[str]
+) -> None:
+    text = " ".join(words)
+    state = CustomerState(anger=0.5, anxiety=0.3, trust=trust, patience=0.8)
+    p = plan(INDEX, said, state, 0.0, text, None)
+    asking = probe_stems(text, None) is not None
+    for fact in p.reveal_now:
+        assert fact.id not in said
+        if fact.reveal is Reveal.asked:
+            assert asking
+            assert fact in p.answered
+        if fact.reveal is Reveal.trust:
+            assert fact.trust_at_least is not None
+            assert trust >= fact.trust_at_least
+    assert len(p.answered) <= 2
