@@ -2,8 +2,13 @@
 
 Breadth (archetypes, domains, rubrics, difficulties), completeness (a line for every intent and band,
 facts of every reveal kind, offers with cues), and the simulated-customer failures the guide names:
-over-disclosure (trust-gated facts that are already unlocked at the start), breaking character (lines
-that speak as an assistant or AI), the same voice everywhere, and language over the hostility ceiling.
+over-disclosure (trust-gated facts already unlocked at the start), breaking character (lines that speak
+as an assistant or AI), the same voice everywhere, and language over the hostility ceiling.
+
+Content only works if the rest of the system can read it, so a few checks use the real scorer and
+reply guard: offer cues fire on the offer and not on a reflection of the complaint, required
+disclosures are recognised in natural words, sarcasm is recognisable, and the scripted lines (the
+fallback for an LLM reply) pass the same guard an LLM reply must pass.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from simcoach.scoring.models import ChatTurn
 from simcoach.scoring.offline import OfflineScorer
 from simcoach.scoring.signals.scenario import scenario_signals
 from simcoach.scoring.text import analyse
+from simcoach.sim.difficulty import scale_for
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -328,10 +334,11 @@ def test_trust_gated_facts_are_locked_at_the_start(library: ContentLibrary) -> N
     """A trust fact the customer would say on turn one is over-disclosure in disguise."""
     for scenario in _scenarios(library):
         start = scenario.starting_state or library.persona(scenario.persona).baseline
+        offset = scale_for(scenario.difficulty).trust_offset
         for fact in scenario.facts:
             if fact.reveal is Reveal.trust:
                 assert fact.trust_at_least is not None
-                assert fact.trust_at_least > start.trust, f"{scenario.id}.{fact.id}"
+                assert fact.trust_at_least + offset > start.trust, f"{scenario.id}.{fact.id}"
 
 
 def test_asked_facts_have_keywords_a_question_would_use(library: ContentLibrary) -> None:
