@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import lru_cache
 
 from simcoach.content.rubric import Criterion
 from simcoach.content.vocabulary import Measure, SignalKind
-from simcoach.scoring.levels import Judgement
+from simcoach.scoring.levels import Judgement, allowed_signals
 from simcoach.scoring.models import Feedback, Signal
 from simcoach.scoring.signals import CustomerView, TurnInput
+from simcoach.scoring.text import analyse
 
 K = SignalKind
 _SWAP = {
@@ -71,7 +73,12 @@ def _swap(text: str) -> str:
 
 def gist(view: CustomerView, max_words: int = 14) -> str:
     """The customer's most informative sentence, in the agent's perspective, short enough to say back."""
-    a = view.a
+    return _gist(view.a.text, max_words)
+
+
+@lru_cache(maxsize=4096)
+def _gist(text: str, max_words: int) -> str:
+    a = analyse(text)
     best = None
     best_w = -1.0
     for s in a.sentences:
@@ -113,13 +120,24 @@ def better_line(measure: Measure, t: TurnInput) -> str:
     last = t.last_customer
     if last is None:
         return "Hi, thanks for getting in touch. What's been happening, and how can I help?"
-    view = last[1]
-    g = gist(view)
-    feel = feeling_word(t)
-    name = f"{t.customer_name}, " if t.customer_name else ""
+    disclosure = ""
+    if measure is Measure.disclosure and t.scenario is not None and t.scenario.required_disclosures:
+        disclosure = t.scenario.required_disclosures[0].cues[0]
+    return _line(
+        measure, last[1].a.text, last[1].sarcastic, feeling_word(t), t.customer_name or "", disclosure
+    )
+
+
+@lru_cache(maxsize=8192)
+def _line(
+    measure: Measure, text: str, sarcastic: bool, feel: str, customer_name: str, disclosure: str
+) -> str:
+    """The better line for one measure and one customer message (cached: batch runs repeat contexts)."""
+    g = _gist(text, 14)
+    name = f"{customer_name}, " if customer_name else ""
     about = f"You mentioned {g}. " if g else ""
     so = f"So {g}" if g else "So this has really got on top of you"
-    sarcasm = "That doesn't sound like a good day at all. " if view.sarcastic else ""
+    sarcasm = "That doesn't sound like a good day at all. " if sarcastic else ""
     if measure is Measure.probing:
         return f"{about}Can you walk me through what happened, so I can put it right?"
     if measure is Measure.mirroring:
@@ -143,9 +161,8 @@ def better_line(measure: Measure, t: TurnInput) -> str:
         )
     if measure is Measure.script:
         return f"{so} — that's not good enough, and I'm going to fix it with you now."
-    if measure is Measure.disclosure and t.scenario is not None and t.scenario.required_disclosures:
-        d = t.scenario.required_disclosures[0]
-        return f"Before we go on, I need to let you know: {d.cues[0]}."
+    if disclosure:
+        return f"Before we go on, I need to let you know: {disclosure}."
     return f"{so}. Let me help you with that now."
 
 
@@ -208,19 +225,29 @@ _MISSING: dict[Measure, str] = {
 
 def build_feedback(c: Criterion, j: Judgement, t: TurnInput, signals: list[Signal]) -> Feedback:
     """Feedback for one criterion on one turn."""
-    mine = [s for s in signals if s.kind in c.signals]
-    worked = list(dict.fromkeys(_WORKED[s.kind] for s in j.evidence if s.kind in _WORKED))
-    problems = list(dict.fromkeys(_PROBLEM[s.kind] for s in mine if s.kind in _PROBLEM))
-    if any(s.kind is K.ignored_question for s in signals) and c.measure in (
-        Measure.deescalation,
-        Measure.probing,
-    ):
-        problems.append(_PROBLEM[K.ignored_question])
-    missing = " ".join(problems[:2])
-    if j.applicable and j.level < c.max_level:
-        missing = f"{missing} {_MISSING[c.measure]}".strip()
-    return Feedback(
-        worked=" ".join(worked[:3]),
-        missing=missing,
-        better_line=better_line(c.measure, t),
-    )
+    allowed = allowed_signals(c)
+    worked = tuple(dict.fromkeys(s.kind for s in j.evidence if s.kind in _WORKED))
+    problems = tuple(dict.fromkeys(s.kind for s in signals if s.kind in allowed and s.kind in _PROBLEM))
+    asks = c.measure is Measure.deescalation or c.measure is Measure.probing
+    ignored = asks and any(s.kind is K.ignored_question for s in signals)
+    short = j.applicable and j.level < len(c.levels) - 1
+    return _feedback(c.measure, worked, problems, ignored, short, better_line(c.measure, t))
+
+
+@lru_cache(maxsize=8192)
+def _feedback(
+    measure: Measure,
+    worked: tuple[SignalKind, ...],
+    problems: tuple[SignalKind, ...],
+    ignored: bool,
+    short: bool,
+    line: str,
+) -> Feedback:
+    """The (immutable, so shareable) feedback for one combination of what worked and what was missing."""
+    notes = [_PROBLEM[k] for k in problems]
+    if ignored:
+        notes.append(_PROBLEM[K.ignored_question])
+    missing = " ".join(notes[:2])
+    if short:
+        missing = f"{missing} {_MISSING[measure]}".strip()
+    return Feedback(worked=" ".join(_WORKED[k] for k in worked[:3]), missing=missing, better_line=line)

@@ -26,10 +26,29 @@ class Judgement:
     spans: list[Span] = field(default_factory=list)  # evidence that is not a signal (e.g. natural delivery)
 
 
+_ALLOWED: dict[int, tuple[Criterion, frozenset[SignalKind]]] = {}
+
+
+def allowed_signals(c: Criterion) -> frozenset[SignalKind]:
+    """The criterion's signal list as a set, computed once per criterion object."""
+    hit = _ALLOWED.get(id(c))
+    if hit is None or hit[0] is not c:  # the identity check guards against a reused id()
+        hit = (c, frozenset(c.signals))
+        if len(_ALLOWED) > 1024:
+            _ALLOWED.clear()
+        _ALLOWED[id(c)] = hit
+    return hit[1]
+
+
+def _top(c: Criterion) -> int:
+    """The criterion's highest level: levels are validated to be 0..N, so it is the count minus one."""
+    return len(c.levels) - 1
+
+
 class Sigs:
     """The turn's signals restricted to what one criterion uses, with anti-gaming discounts applied."""
 
-    def __init__(self, signals: list[Signal], allowed: set[SignalKind], discount: set[int]) -> None:
+    def __init__(self, signals: list[Signal], allowed: frozenset[SignalKind], discount: set[int]) -> None:
         self.all = [s for s in signals if s.kind in allowed]
         self.fresh = [s for i, s in enumerate(signals) if s.kind in allowed and i not in discount]
 
@@ -87,7 +106,7 @@ def probing(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     if not opens and not closed:
         reason = "leading or repeated question only" if bad else "no question or invitation to talk"
         return Judgement(0, [], 0.85, reason)
-    top = c.max_level
+    top = _top(c)
     last = t.last_customer
     followed = s.of(K.follow_up)
     no_content = last is None or not last[1].a.content
@@ -119,13 +138,13 @@ def mirroring(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
         return Judgement(
             0, [], 0.7, "a stock frame with no customer content" if stock else "nothing reflected"
         )
-    level = min(n, c.max_level)
+    level = min(n, _top(c))
     if parrot and not content:
         level = min(level, 1)
-    if level < c.max_level and content and check and max(x.strength for x in content) >= 0.9:
+    if level < _top(c) and content and check and max(x.strength for x in content) >= 0.9:
         level += 1
     ev = content[:2] + feeling[:1] + parrot[:1] + check[:1]
-    conf = 0.8 if level == c.max_level else 0.65
+    conf = 0.8 if level == _top(c) else 0.65
     reason = {1: "part of the customer's message reflected", 2: "content and feeling reflected"}.get(
         level, ""
     )
@@ -153,7 +172,7 @@ def deescalation(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     step = s.of(K.next_step)
     when = s.of(K.time_frame)
     extra = s.of(K.explanation, K.alternative)
-    top = c.max_level
+    top = _top(c)
     if specific and own and step and when:
         ev = specific[:1] + own[:1] + step[:1] + when[:1]
         return Judgement(top, ev, 0.85, "acknowledged, owned and committed to a time")
@@ -181,10 +200,10 @@ def acknowledgment(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
         K.feeling_reflection, K.specific_apology
     )
     if specific:
-        return Judgement(c.max_level, specific[:2], 0.75, "named the feeling and its cause")
+        return Judgement(_top(c), specific[:2], 0.75, "named the feeling and its cause")
     generic = s.of(K.validation, K.hollow_apology)
     if generic:
-        return Judgement(min(1, c.max_level), generic[:1], 0.7, "a generic acknowledgement")
+        return Judgement(min(1, _top(c)), generic[:1], 0.7, "a generic acknowledgement")
     return Judgement(0, [], 0.7, "the customer's feeling was not acknowledged")
 
 
@@ -193,7 +212,7 @@ def ownership(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     if s.has(K.cant_help, K.policy_hiding, fresh=False):
         return Judgement(0, [], 0.85, "passed the problem on or hid behind policy")
     own, step, when = s.of(K.ownership), s.of(K.next_step), s.of(K.time_frame)
-    top = c.max_level
+    top = _top(c)
     if own and when:
         return Judgement(top, own[:1] + step[:1] + when[:1], 0.85, "owned a concrete step with a time frame")
     if own:
@@ -213,7 +232,7 @@ def personalisation(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     n = (1 if name else 0) + (2 if len(details) >= 2 else 1 if details else 0)
     if n == 0:
         return Judgement(0, [], 0.7, "nothing specific to this customer")
-    return Judgement(min(n, c.max_level), (name + details)[:3], 0.7, "spoke to this customer's situation")
+    return Judgement(min(n, _top(c)), (name + details)[:3], 0.7, "spoke to this customer's situation")
 
 
 def apology(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
@@ -222,13 +241,13 @@ def apology(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
         return Judgement(0, [], 0.85, "the apology is repeated")
     spec = s.of(K.specific_apology)
     if spec:
-        return Judgement(c.max_level, spec[:1], 0.8, "apologised for what actually went wrong")
+        return Judgement(_top(c), spec[:1], 0.8, "apologised for what actually went wrong")
     hollow = s.of(K.hollow_apology)
     if hollow:
         corporate = "inconvenien" in (hollow[0].span.text.lower() if hollow[0].span else "")
         if corporate:
             return Judgement(0, [], 0.75, "a stock 'sorry for the inconvenience'")
-        return Judgement(min(1, c.max_level), hollow[:1], 0.7, "an apology that names nothing")
+        return Judgement(min(1, _top(c)), hollow[:1], 0.7, "an apology that names nothing")
     return Judgement(0, [], 0.7, "no apology where one was due")
 
 
@@ -243,7 +262,7 @@ def script(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     if not ev:
         return Judgement(0, [], 0.6, "empty turn")
     whole = span(t.agent, ev[0].start, ev[0].end)
-    return Judgement(c.max_level, [], 0.65, "natural, varied wording", spans=[whole])
+    return Judgement(_top(c), [], 0.65, "natural, varied wording", spans=[whole])
 
 
 def disclosure(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
@@ -256,9 +275,9 @@ def disclosure(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     done = disclosures_made(list(t.agents), t.scenario) | {x.detail for x in made_now}
     need = {d.id for d in t.scenario.required_disclosures}
     if made_now:
-        return Judgement(c.max_level, made_now, 0.8, "made a required disclosure")
+        return Judgement(_top(c), made_now, 0.8, "made a required disclosure")
     if need <= done:
-        return Judgement(c.max_level, [], 0.8, "all required disclosures already made", applicable=False)
+        return Judgement(_top(c), [], 0.8, "all required disclosures already made", applicable=False)
     last = t.last_customer
     closing = last is not None and last[1].closing
     missing = ", ".join(sorted(need - done))

@@ -8,7 +8,7 @@ from simcoach.content.rubric import Criterion, Rubric
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.feedback import build_feedback
-from simcoach.scoring.levels import MEASURES, Judgement, Sigs, applicable
+from simcoach.scoring.levels import MEASURES, Judgement, Sigs, allowed_signals, applicable
 from simcoach.scoring.models import ChatTurn, CriterionScore, Signal, Span, TurnAssessment
 from simcoach.scoring.signals import TurnInput, prepare
 from simcoach.scoring.signals.deescalation import (
@@ -101,7 +101,7 @@ def _peak(signals: list[Signal]) -> int:
 
 def judge(c: Criterion, t: TurnInput, signals: list[Signal], discount: set[int]) -> Judgement:
     """The criterion's level: the repeated part of a turn earns less the second time, nothing the third."""
-    allowed = set(c.signals)
+    allowed = allowed_signals(c)
     fn = MEASURES[c.measure]
     fresh = fn(c, Sigs(signals, allowed, discount), t)
     if not discount:
@@ -164,7 +164,7 @@ class OfflineScorer:
             scores[c.id] = CriterionScore(
                 criterion_id=c.id,
                 level=level,
-                max_level=c.max_level,
+                max_level=len(c.levels) - 1,
                 applicable=ok,
                 confidence=confidence,
                 needs_review=ok and confidence < _NEEDS_REVIEW_BELOW,

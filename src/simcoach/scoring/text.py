@@ -58,6 +58,7 @@ class Analysed:
     tokens: list[Token]
     sentences: list[Sentence]
     content: dict[str, float] = field(default_factory=dict)  # stem -> specificity weight
+    lows: frozenset[str] = frozenset()  # every word, lower-cased: cheap gates before costly patterns
 
     def words(self, sentence: Sentence) -> list[Token]:
         """The word tokens of one sentence (question marks dropped)."""
@@ -96,7 +97,14 @@ def analyse_uncached(text: str) -> Analysed:
     for t in tokens:
         if t.content and t.weight > content.get(t.stem, 0.0):
             content[t.stem] = t.weight
-    return Analysed(text=text, low=_normalise(text), tokens=tokens, sentences=sentences, content=content)
+    return Analysed(
+        text=text,
+        low=_normalise(text),
+        tokens=tokens,
+        sentences=sentences,
+        content=content,
+        lows=frozenset(t.low for t in tokens),
+    )
 
 
 def _split(text: str, tokens: list[Token]) -> list[Sentence]:

@@ -11,99 +11,27 @@ from simcoach.scoring.signals import TurnInput, customer_span, negated_before, s
 
 _P = LEXICON.patterns
 
-# cheap substring gates: a pattern is searched only when one of its words is present (speed)
-_GATES: dict[str, tuple[str, ...]] = {
-    "calm_down": (
-        "calm",
-        "relax",
-        "settle",
-        "chill",
-        "no need",
-        "shout",
-        "yell",
-        "voice",
-        "overreact",
-        "dramatic",
-    ),
-    "blame": ("you", "terms", "user error"),
-    "policy_hiding": (
-        "polic",
-        "allowed",
-        "permitted",
-        "authori",
-        "system",
-        "rules",
-        "hands",
-        "exception",
-        "terms",
-    ),
-    "cant_help": (
-        "nothing",
-        "can't",
-        "cannot",
-        "not my",
-        "out of",
-        "beyond",
-        "have to",
-        "need to",
-        "unable",
-        "not able",
-        "no way",
-        "possible",
-        "not going",
-        "deal with",
-        "handle",
-    ),
-    "already_said": (
-        "said",
-        "mentioned",
-        "explained",
-        "stated",
-        "told",
-        "advised",
-        "noted",
-        "pointed",
-        "time",
-        "again",
-        "repeat",
-    ),
-    "understand_but": ("but", "however"),
-    "dismissive": (
-        "feel",
-        "think",
-        "deal",
-        "way it is",
-        "what it is",
-        "happen",
-        "whatever",
-        "not my",
-        "have to",
-        "get over",
-        "know what",
-        "want me",
-        "upset",
-        "unreasonable",
-        "difficult",
-        "dramatic",
-        "silly",
-        "only",
-    ),
-    "hostile": (
-        "shut",
-        "stupid",
-        "idiot",
-        "moron",
-        "ridiculous",
-        "silly",
-        "daft",
-        "watch your",
-        "chat",
-        "call",
-        "conversation",
-        "tolerate",
-        "put up",
-        "accept",
-    ),
+# cheap word gates: a trigger pattern runs only when the turn holds one of its words (speed)
+_GATES: dict[str, frozenset[str]] = {
+    name: frozenset(words.split())
+    for name, words in {
+        "calm_down": "calm relax settle chill need shout shouting yell yelling voice overreacting dramatic "
+        "emotional rude stop quit don't do",
+        "blame": "should should've shouldn't didn't did failed forgot neglected fault responsibility "
+        "supposed meant told asked advised warned if you'd as agreed accepted signed must must've need "
+        "obviously clearly on error entered",
+        "policy_hiding": "policy allowed permitted authorised authorized system rules rule hands exceptions "
+        "exception terms",
+        "cant_help": "nothing can't cannot not have need unable able no that's it's out beyond don't deal "
+        "handle going",
+        "already_said": "said mentioned explained stated told advised noted pointed again time times "
+        "repeating already",
+        "understand_but": "but however",
+        "dismissive": "sorry deal way it happen happens whatever problem have get know want upset "
+        "unreasonable difficult dramatic silly only what",
+        "hostile": "shut stupid idiot idiots moron ridiculous silly daft watch ending end disconnect "
+        "terminate close closing continue carry keep tolerate put accept",
+    }.items()
 }
 _TRIGGERS: tuple[tuple[str, SignalKind], ...] = (
     ("calm_down", SignalKind.calm_down),
@@ -137,10 +65,6 @@ def _constructive(low: str, pos: int) -> bool:
     )
 
 
-def _gate(low: str, name: str) -> bool:
-    return any(g in low for g in _GATES.get(name, ("",)))
-
-
 def trigger_signals(t: TurnInput) -> list[Signal]:
     """Escalating phrases: calm down, blame, policy walls, can't help, already said, "I understand, but"."""
     a = t.agent
@@ -148,7 +72,7 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
     out: list[Signal] = []
     has_alternative = _P["alternative"].search(low) is not None
     for name, kind in _TRIGGERS:
-        if not _gate(low, name):
+        if _GATES[name].isdisjoint(a.lows):
             continue
         for m in _P[name].finditer(low):
             if kind is SignalKind.policy_hiding and has_alternative:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from simcoach.content.vocabulary import SignalKind
@@ -11,13 +12,20 @@ from simcoach.scoring.signals import TurnInput, sig
 from simcoach.scoring.text import Analysed, analyse
 
 _P = LEXICON.patterns
-_N = 4  # a shared run of this many words with an earlier agent turn is a repeated formula
+_KEYWORD_GATE = re.compile(
+    r"underst|sorr|apolog|empath|sympath|apprec|frustr|hear you|feel|valu|patien|inconv|concern|car"
+)
+_CORPORATE_GATE = re.compile(
+    r"valu|priorit|patien|choosing|apolog|inconv|at this|advised|kindly|apprec|anything else|strive|committed"
+    r"|records|regret|accordance|as per|unable|rest assured|important|thank you for"
+)
+_N = 4  # a run of this many words shared with an earlier agent turn is a repeated formula (zips assume 4)
 
 
 @lru_cache(maxsize=4096)
 def _grams(text: str) -> frozenset[tuple[str, ...]]:
     words = [tok.low for tok in analyse(text).tokens if tok.low != "?"]
-    return frozenset(tuple(words[i : i + _N]) for i in range(len(words) - _N + 1))
+    return frozenset(zip(words, words[1:], words[2:], words[3:], strict=False))
 
 
 def repeated_runs(t: TurnInput) -> list[tuple[int, int, int]]:
@@ -28,14 +36,21 @@ def repeated_runs(t: TurnInput) -> list[tuple[int, int, int]]:
     words = [tok for tok in a.tokens if tok.low != "?"]
     if len(words) < _N:
         return []
-    earlier = [_grams(p.text) for p in t.agents]
+    lows = [w.low for w in words]
+    mine: list[tuple[str, ...]] = list(zip(lows, lows[1:], lows[2:], lows[3:], strict=False))
+    hits: dict[tuple[str, ...], int] = {}
+    current = set(mine)
+    for earlier in t.agents:
+        for gram in current & _grams(earlier.text):  # set intersection in C: most turns share nothing
+            hits[gram] = hits.get(gram, 0) + 1
+    if not hits:
+        return []
     count = [0] * len(words)
-    for i in range(len(words) - _N + 1):
-        gram = tuple(w.low for w in words[i : i + _N])
-        hits = sum(1 for g in earlier if gram in g)
-        if hits:
+    for i, gram in enumerate(mine):
+        n = hits.get(gram, 0)
+        if n:
             for j in range(i, i + _N):
-                count[j] = max(count[j], hits)
+                count[j] = max(count[j], n)
     runs: list[tuple[int, int, int]] = []
     i = 0
     while i < len(words):
@@ -53,7 +68,12 @@ def repeated_runs(t: TurnInput) -> list[tuple[int, int, int]]:
 
 
 def _apologised(a: Analysed) -> bool:
-    return ("sorr" in a.low or "apolog" in a.low) and _P["apology"].search(a.low) is not None
+    return _apologised_text(a.low)
+
+
+@lru_cache(maxsize=4096)
+def _apologised_text(low: str) -> bool:
+    return ("sorr" in low or "apolog" in low) and _P["apology"].search(low) is not None
 
 
 def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
@@ -79,7 +99,8 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
         cust |= set(view.a.content)
     specific = sum(w for s, w in a.content.items() if s in cust)
     acts = any(s.kind in (SignalKind.ownership, SignalKind.next_step) for s in positive)
-    keywords = list(_P["keyword_empathy"].finditer(a.low))
+    low = a.low
+    keywords = list(_P["keyword_empathy"].finditer(low)) if _KEYWORD_GATE.search(low) else []
     if len(keywords) >= 3 and not acts and specific < 1.5 and len(keywords) / max(1, len(words)) >= 0.15:
         out.append(
             sig(
@@ -90,7 +111,7 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
                 detail=str(len(keywords)),
             )
         )
-    corporate = list(_P["corporate"].finditer(a.low))
+    corporate = list(_P["corporate"].finditer(low)) if _CORPORATE_GATE.search(low) else []
     second = any(w.low in LEXICON.second_person for w in words)
     if len(corporate) >= 2 or (len(corporate) == 1 and specific < 1.0 and len(words) >= 12):
         out.append(sig(SignalKind.scripted_delivery, a, corporate[0].start(), corporate[-1].end()))

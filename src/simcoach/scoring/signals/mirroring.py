@@ -29,31 +29,44 @@ _PROBE_START = re.compile(
 _COPY_RUN = 7  # a copied run of this many words is parroting, not reflecting
 
 
-def _longest_copy(agent: list[str], customer: list[str]) -> int:
-    """Length of the longest run of identical consecutive words shared by the two sequences."""
-    if not agent or not customer:
-        return 0
-    best = 0
-    prev = [0] * (len(customer) + 1)
-    for x in agent:
-        cur = [0] * (len(customer) + 1)
-        for j, y in enumerate(customer, 1):
-            if x == y:
-                cur[j] = prev[j - 1] + 1
-                if cur[j] > best:
-                    best = cur[j]
-        prev = cur
-    return best
+def _copied(agent: list[str], customer: list[str]) -> bool:
+    """Whether the agent's sentence echoes the customer verbatim: a shared run of ``_COPY_RUN`` words, or
+    (for a short sentence) the whole sentence found word for word in the customer's message."""
+    if len(agent) < 5 or len(customer) < 5:
+        return False
+    joined = " " + " ".join(customer) + " "
+    if len(agent) <= _COPY_RUN:
+        return " " + " ".join(agent) + " " in joined
+    grams = {tuple(customer[i : i + _COPY_RUN]) for i in range(len(customer) - _COPY_RUN + 1)}
+    return any(tuple(agent[i : i + _COPY_RUN]) in grams for i in range(len(agent) - _COPY_RUN + 1))
 
 
-def _attributed(t: TurnInput, s: Sentence, low: str) -> bool:
-    """Whether a sentence talks about the customer (second person or a reflective frame)."""
-    words = t.agent.words(s)
-    if any(w.low in LEXICON.second_person for w in words):
-        return True
-    return _P["reflect_frame"].search(low) is not None or low.lstrip().startswith(
-        ("so ", "that", "it", "this")
-    )
+def _bucket(pattern: re.Pattern[str], low: str, sentences: list[Sentence]) -> dict[int, re.Match[str]]:
+    """The first match of a pattern in each sentence (one scan of the whole turn), keyed by sentence start."""
+    found: dict[int, re.Match[str]] = {}
+    i = 0
+    for m in pattern.finditer(low):
+        while i < len(sentences) and sentences[i].end <= m.start():
+            i += 1
+        if i == len(sentences):
+            break
+        found.setdefault(sentences[i].start, m)
+    return found
+
+
+# the customer's words as the agent would say them, so "my bill doubled" and "your bill doubled" compare
+_PERSPECTIVE = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "i'm": "you're",
+    "am": "are",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "myself": "yourself",
+}
 
 
 def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset()) -> list[Signal]:
@@ -62,7 +75,6 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
     ``probe_sentences`` holds the start offsets of sentences that are probing questions: a feeling word
     inside "how do you feel about…?" asks, it does not reflect.
     """
-    probes = probe_sentences
     a = t.agent
     out: list[Signal] = []
     recent = t.recent_customers
@@ -70,50 +82,59 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
     cust_words: list[list[str]] = []
     families: set[str] = set()
     for idx, view in recent:
-        cust_words.append([tok.low for tok in view.a.tokens if tok.low != "?"])
+        cust_words.append([_PERSPECTIVE.get(tok.low, tok.low) for tok in view.a.tokens if tok.low != "?"])
         families |= view.negative_families
         for tok in view.a.tokens:
             if tok.content:
                 cust_stems.setdefault(tok.stem, []).append((idx, tok.start, tok.end))
     views = dict(recent)
-    for s in a.sentences:
-        low = a.low[s.start : s.end]
-        words = a.words(s)
-        frame = _P["reflect_frame"].search(low)
-        stock = _P["stock_frame"].search(low)
+    sents = a.sentences
+    frames = _bucket(_P["reflect_frame"], a.low, sents)
+    stocks = _bucket(_P["stock_frame"], a.low, sents)
+    checks = _bucket(_P["understanding_check"], a.low, sents)
+    suggestions = _bucket(_SUGGESTION, a.low, sents) if recent else {}
+    feelings = _bucket(LEXICON.feeling, a.low, sents) if recent else {}
+    for s in sents:
+        stock = stocks.get(s.start)
         if stock:
-            out.append(sig(SignalKind.stock_frame, a, s.start + stock.start(), s.start + stock.end()))
-        check = _P["understanding_check"].search(low)
+            out.append(sig(SignalKind.stock_frame, a, stock.start(), stock.end()))
+        check = checks.get(s.start)
         if check:
-            out.append(sig(SignalKind.understanding_check, a, s.start + check.start(), s.start + check.end()))
+            out.append(sig(SignalKind.understanding_check, a, check.start(), check.end()))
         if not recent:
             continue
+        low = a.low[s.start : s.end]
+        frame = frames.get(s.start)
+        words = a.words(s)
+        second = any(w.low in LEXICON.second_person for w in words)
         matched = [w for w in words if w.content and w.stem in cust_stems]
         weight = sum(w.weight for w in {w.stem: w for w in matched}.values())
-        suggestion = _SUGGESTION.search(low) is not None
-        self_talk = _SELF.match(low) is not None and not any(w.low in LEXICON.second_person for w in words)
-        probe = frame is None and (_PROBE_START.match(low) is not None or s.start in probes)
-        about = _attributed(t, s, low)
-        reflects = _reflects(matched, cust_stems, views)
+        suggestion = s.start in suggestions
+        self_talk = not second and _SELF.match(low) is not None
+        probe = frame is None and (s.start in probe_sentences or _PROBE_START.match(low) is not None)
+        about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
         eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
         if eligible and (weight >= 1.8 or frame is not None or (about and weight >= 1.4)):
-            copy = max(_longest_copy([w.low for w in words], cw) for cw in cust_words)
-            if copy >= _COPY_RUN or (len(words) >= 5 and copy >= 0.85 * len(words)):
+            reflects = _reflects(matched, cust_stems, views)
+            said = [w.low for w in words]
+            if any(_copied(said, cw) for cw in cust_words):
                 out.append(sig(SignalKind.parroting, a, s.start, s.end, reflects=reflects))
             else:
+                strength = min(1.0, weight / 3.0 + 0.3)
                 out.append(
                     sig(
                         SignalKind.content_reflection,
                         a,
                         s.start,
                         s.end,
-                        strength=min(1.0, weight / 3.0 + 0.3),
+                        strength=strength,
                         reflects=reflects,
                         detail=f"{weight:.1f}",
                     )
                 )
-        if not suggestion and not probe:
-            out.extend(_feelings(t, s, low, frame is not None, stock, weight, families))
+        if not suggestion and not probe and s.start in feelings:
+            found = _feelings(t, s, low, frame is not None, stock, weight, families, second)
+            out.extend(found)
     return out
 
 
@@ -139,11 +160,10 @@ def _feelings(
     stock: re.Match[str] | None,
     overlap: float,
     families: set[str],
+    second: bool,
 ) -> list[Signal]:
     a: Analysed = t.agent
     out: list[Signal] = []
-    words = a.words(s)
-    second = any(w.low in LEXICON.second_person for w in words)
     self_talk = _SELF.match(low) is not None and not second
     if self_talk and not framed:
         return out
@@ -155,7 +175,7 @@ def _feelings(
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
         if family == "relief" and not framed:
             continue  # "I'm glad…" is the agent's feeling; "you sound relieved" reflects the customer's
-        in_stock = stock is not None and stock.start() <= m.start() < stock.end()
+        in_stock = stock is not None and stock.start() <= s.start + m.start() < stock.end()
         if in_stock and overlap < 1.0:
             continue  # "I understand your frustration" alone is a stock frame, not a reflection
         subject = low.lstrip().startswith(("that", "it", "this", "what", "losing", "being", "having"))
