@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         default=None, description="Bootstrap trainer API key, stored hashed on start."
     )
     max_frame_bytes: int = Field(default=16_384, ge=256)
+    keep_engine_between_turns: bool = Field(
+        default=False,
+        description="Keep each connection's engine in memory between turns (less CPU per turn, more memory "
+        "per idle session); off: restore it from the database snapshot on every turn.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     llm_base_url: str | None = None

@@ -6,7 +6,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -46,12 +46,56 @@ def _versioned(
     return made
 
 
-def stored_content(rec: SessionRecord) -> tuple[Versioned[Scenario], Versioned[Persona], Versioned[Rubric]]:
-    """The exact content a session started with, re-validated from its stored snapshots."""
+Content = tuple[Versioned[Scenario], Versioned[Persona], Versioned[Rubric]]
+
+
+class HasContentKey(Protocol):
+    """Anything naming a session's content ids and versions (a record or a session head)."""
+
+    @property
+    def scenario_id(self) -> str: ...
+    @property
+    def scenario_version(self) -> str: ...
+    @property
+    def persona_id(self) -> str: ...
+    @property
+    def persona_version(self) -> str: ...
+    @property
+    def rubric_id(self) -> str: ...
+    @property
+    def rubric_version(self) -> str: ...
+
+
+def cached_content(key: HasContentKey) -> Content | None:
+    """The session's content if every item is already validated in this process."""
+    found = (
+        _CACHE.get(("scenario", key.scenario_id, key.scenario_version)),
+        _CACHE.get(("persona", key.persona_id, key.persona_version)),
+        _CACHE.get(("rubric", key.rubric_id, key.rubric_version)),
+    )
+    if any(f is None for f in found):
+        return None
+    return found  # type: ignore[return-value]
+
+
+def content_from(key: HasContentKey, data: dict[str, Any]) -> Content:
+    """The exact content a session started with, re-validated from its stored JSON (then cached)."""
     return (
-        _versioned(Scenario, "scenario", rec.scenario_id, rec.scenario_version, rec.scenario_json),
-        _versioned(Persona, "persona", rec.persona_id, rec.persona_version, rec.persona_json),
-        _versioned(Rubric, "rubric", rec.rubric_id, rec.rubric_version, rec.rubric_json),
+        _versioned(Scenario, "scenario", key.scenario_id, key.scenario_version, data["scenario_json"]),
+        _versioned(Persona, "persona", key.persona_id, key.persona_version, data["persona_json"]),
+        _versioned(Rubric, "rubric", key.rubric_id, key.rubric_version, data["rubric_json"]),
+    )
+
+
+def stored_content(rec: SessionRecord) -> Content:
+    """The content of a fully loaded session record."""
+    return cached_content(rec) or content_from(
+        rec,
+        {
+            "scenario_json": rec.scenario_json,
+            "persona_json": rec.persona_json,
+            "rubric_json": rec.rubric_json,
+        },
     )
 
 
@@ -84,11 +128,11 @@ def _renderer(settings: Settings) -> Renderer | None:
         return None
 
 
-def restore(rec: SessionRecord, scorer: TurnScorer) -> PracticeSession:
-    """The engine as of the session's last committed turn."""
-    scenario, persona, rubric = stored_content(rec)
-    snapshot = SessionSnapshot.model_validate(rec.snapshot)
-    return PracticeSession.restore(snapshot, scenario=scenario, persona=persona, rubric=rubric, scorer=scorer)
+def restore(content: Content, snapshot: dict[str, Any], scorer: TurnScorer) -> PracticeSession:
+    """The engine as of a stored snapshot, with the session's own content."""
+    scenario, persona, rubric = content
+    snap = SessionSnapshot.model_validate(snapshot)
+    return PracticeSession.restore(snap, scenario=scenario, persona=persona, rubric=rubric, scorer=scorer)
 
 
 def override_map(turns: Sequence[int], overrides: Sequence[OverrideRecord]) -> dict[tuple[int, str], int]:
@@ -102,7 +146,7 @@ def override_map(turns: Sequence[int], overrides: Sequence[OverrideRecord]) -> d
 
 
 def scorecard(
-    rec: SessionRecord,
+    content: Content,
     assessments: Sequence[TurnAssessment],
     turns: Sequence[int],
     overrides: Sequence[OverrideRecord] = (),
@@ -110,7 +154,7 @@ def scorecard(
     """The session scorecard from the stored assessments, with trainer overrides applied."""
     from simcoach.scoring.scorecard import build_scorecard
 
-    scenario, _, rubric = stored_content(rec)
+    scenario, _, rubric = content
     return build_scorecard(
         rubric=rubric.item,
         rubric_version=rubric.version,

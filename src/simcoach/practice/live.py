@@ -1,14 +1,15 @@
 """One connection's hold on a live session: accept agent turns, answer them, end the session.
 
-Nothing here outlives a connection, and the database is the truth: every advance is a version-checked
-UPDATE, so two connections (on one replica or two) can never both advance a session. The engine is cached
-only while this connection's version is still the session's version.
+The database is the truth: every advance is ``UPDATE … WHERE version = :seen``, so two connections (on
+one replica or two) can never both advance a session. What this connection remembers from its own last
+commit (the session's small columns, and the engine if ``keep_engine``) is used only while that version is
+still current; any failed version check drops it and the next step reads the database again.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,8 +21,10 @@ from simcoach.sim.engine import PracticeSession
 from simcoach.sim.errors import SessionFinished
 from simcoach.sim.models import Outcome, OutcomeReached, ReplyComplete, ReplyDelta, StateChanged, TurnAssessed
 from simcoach.store import repository as repo
+from simcoach.store import turns as hot
 from simcoach.store.db import Database
-from simcoach.store.tables import AssessmentRecord, SessionRecord, TurnRecord, utcnow
+from simcoach.store.tables import utcnow
+from simcoach.store.turns import SessionHead, StoredTurn
 
 ATTEMPTS = 3
 """How often a write is retried after losing a race, before reporting a conflict."""
@@ -61,107 +64,149 @@ class Ended:
     scorecard: Scorecard | None
 
 
-async def _load(s: AsyncSession, session_id: str) -> SessionRecord:
-    rec = await repo.get_session(s, session_id)
-    if rec is None:
+def _conflict() -> Conflict:
+    return Conflict(
+        "another connection advanced this session; reload the transcript", code="session_conflict"
+    )
+
+
+async def _head(s: AsyncSession, session_id: str) -> SessionHead:
+    found = await hot.head(s, session_id)
+    if found is None:
         raise NotFound(f"no session '{session_id}'", code="session_not_found")
-    return rec
+    return found
+
+
+async def _content(s: AsyncSession, head: SessionHead) -> engine_io.Content:
+    return engine_io.cached_content(head) or engine_io.content_from(
+        head, await hot.payload(s, head.id, content=True)
+    )
 
 
 async def build_scorecard(
-    s: AsyncSession, rec: SessionRecord, extra: TurnAssessment | None = None
+    s: AsyncSession,
+    session_id: str,
+    content: engine_io.Content,
+    extra: tuple[int, TurnAssessment] | None = None,
 ) -> Scorecard:
-    """The scorecard from the stored assessments (plus one not yet stored) and overrides."""
-    stored = await repo.assessments(s, rec.id)
+    """The scorecard from the stored assessments (plus one not yet stored) and the overrides."""
+    stored = await repo.assessments(s, session_id)
     items = [TurnAssessment.model_validate(a.assessment) for a in stored]
     turns = [a.turn for a in stored]
     if extra is not None:
-        items.append(extra)
-        turns.append(rec.turn + 1)
-    return engine_io.scorecard(rec, items, turns, await repo.overrides(s, rec.id))
+        turns.append(extra[0])
+        items.append(extra[1])
+    return engine_io.scorecard(content, items, turns, await repo.overrides(s, session_id))
 
 
 class LiveSession:
     """Advances one session for one connection."""
 
-    def __init__(self, db: Database, backends: engine_io.Backends, session_id: str) -> None:
+    def __init__(
+        self, db: Database, backends: engine_io.Backends, session_id: str, *, keep_engine: bool = False
+    ) -> None:
         self.db = db
         self.backends = backends
         self.session_id = session_id
+        self.keep_engine = keep_engine
+        self._head: SessionHead | None = None
+        self._pending: StoredTurn | None = None
         self._engine: PracticeSession | None = None
-        self._version: int | None = None
 
     def _forget(self) -> None:
-        self._engine, self._version = None, None
-
-    def _engine_for(self, rec: SessionRecord) -> PracticeSession:
-        if self._engine is None or self._version != rec.version:
-            self._engine = engine_io.restore(rec, self.backends.scorer)
-        return self._engine
+        self._head, self._pending, self._engine = None, None, None
 
     async def accept(self, client_message_id: str, text: str) -> Accepted:
         """Store an agent message once (idempotent per client id), mark it pending, commit, then return."""
         for _ in range(ATTEMPTS):
+            known = self._head
             try:
                 async with self.db.transaction() as s:
-                    rec = await _load(s, self.session_id)
-                    found = await repo.turn_by_client_id(s, self.session_id, client_message_id)
-                    if found is not None:
-                        return Accepted(
-                            turn_id=found.id,
-                            seq=found.seq,
-                            agent_turn=found.agent_turn,
-                            client_message_id=client_message_id,
-                            duplicate=True,
-                            needs_reply=rec.pending_turn_id == found.id,
-                        )
-                    if rec.status == "finished":
-                        raise Conflict("the session has ended; start a new one", code="session_finished")
-                    if rec.pending_turn_id is not None:
-                        raise Conflict(
-                            "the customer is still replying to the previous message; resend after the reply",
-                            code="turn_in_flight",
-                        )
-                    turn = await repo.add_turn(
+                    # Fast path: this connection committed last, so its copy of the head is current unless
+                    # the version check below says otherwise.
+                    fast = known is not None and known.status == "active" and known.pending_turn_id is None
+                    head = known if fast and known is not None else await _head(s, self.session_id)
+                    if not fast:
+                        found = await hot.turn_by_client_id(s, self.session_id, client_message_id)
+                        if found is not None:
+                            return self._duplicate(found, head)
+                        if head.status == "finished":
+                            raise Conflict("the session has ended; start a new one", code="session_finished")
+                        if head.pending_turn_id is not None:
+                            raise Conflict(
+                                "the customer is still replying; resend this message after the reply",
+                                code="turn_in_flight",
+                            )
+                    agent_turn = head.turn + 1
+                    turn_id = await hot.insert_turn(
                         s,
-                        TurnRecord(
-                            session_id=rec.id,
-                            seq=rec.next_seq,
-                            role="agent",
-                            agent_turn=rec.turn + 1,
-                            text=text,
-                            client_message_id=client_message_id,
-                            created_at=utcnow(),
-                        ),
-                    )
-                    cached = self._engine is not None and self._version == rec.version
-                    version = await repo.advance(
-                        s, rec.id, rec.version, next_seq=rec.next_seq + 1, pending_turn_id=turn.id
-                    )
-                    accepted = Accepted(
-                        turn_id=turn.id,
-                        seq=turn.seq,
-                        agent_turn=turn.agent_turn,
+                        session_id=self.session_id,
+                        seq=head.next_seq,
+                        role="agent",
+                        agent_turn=agent_turn,
+                        text=text,
                         client_message_id=client_message_id,
-                        duplicate=False,
-                        needs_reply=True,
                     )
-                # Committed: keep the cached engine valid only if nobody else moved the session meanwhile.
-                self._version = version if cached else None
-                return accepted
+                    version = await repo.advance(
+                        s, self.session_id, head.version, next_seq=head.next_seq + 1, pending_turn_id=turn_id
+                    )
+                self._head = replace(
+                    head, version=version, next_seq=head.next_seq + 1, pending_turn_id=turn_id
+                )
+                self._pending = StoredTurn(turn_id, head.next_seq, agent_turn, text, client_message_id)
+                if not fast:
+                    self._engine = None  # the head was re-read: a cached engine may be stale
+                return Accepted(
+                    turn_id, head.next_seq, agent_turn, client_message_id, duplicate=False, needs_reply=True
+                )
             except (repo.StaleVersion, repo.IntegrityError):
+                # Lost a race, or the client id is already stored: decide again from the database.
                 self._forget()
-        raise Conflict("another connection is advancing this session", code="session_conflict")
+        raise _conflict()
+
+    def _duplicate(self, found: StoredTurn, head: SessionHead) -> Accepted:
+        return Accepted(
+            turn_id=found.id,
+            seq=found.seq,
+            agent_turn=found.agent_turn,
+            client_message_id=found.client_message_id or "",
+            duplicate=True,
+            needs_reply=head.pending_turn_id == found.id,
+        )
+
+    async def _prepare(self) -> tuple[SessionHead, StoredTurn, PracticeSession] | None:
+        """The head, the pending turn and the engine to answer it with; None if nothing is pending."""
+        head, pending, engine = self._head, self._pending, self._engine
+        if (
+            head is not None
+            and pending is not None
+            and head.pending_turn_id == pending.id
+            and engine is not None
+        ):
+            return head, pending, engine
+        async with self.db.transaction() as s:
+            if head is None or pending is None or head.pending_turn_id != pending.id:
+                head = await _head(s, self.session_id)
+                if head.pending_turn_id is None:
+                    return None
+                pending = await hot.stored_turn(s, head.pending_turn_id)
+                if pending is None:  # pragma: no cover - the foreign key makes this impossible
+                    return None
+            content = await _content(s, head)
+            data = await hot.payload(s, self.session_id, content=False)
+        if data.get("version") != head.version:
+            self._forget()
+            raise _conflict()
+        return head, pending, engine_io.restore(content, data["snapshot"], self.backends.scorer)
 
     async def reply(self) -> AsyncIterator[ReplyDelta | TurnCommitted]:
         """Answer the pending agent turn, if any: stream the reply, then commit it and yield the result."""
-        async with self.db.transaction() as s:
-            rec = await _load(s, self.session_id)
-            pending = await repo.turn(s, rec.pending_turn_id) if rec.pending_turn_id is not None else None
-        if pending is None:
+        prepared = await self._prepare()
+        if prepared is None:
             return
+        head, pending, engine = prepared
+        self._engine = None  # in use: it is ahead of the database until the commit below succeeds
         try:
-            engine = self._engine_for(rec)
             assessed: TurnAssessed | None = None
             changed: StateChanged | None = None
             complete: ReplyComplete | None = None
@@ -179,16 +224,18 @@ class LiveSession:
                     outcome = event.outcome
             if assessed is None or changed is None or complete is None:
                 raise RuntimeError("engine ended a turn without assessment, state and reply")
-            committed = await self._commit(rec, pending, engine, assessed, changed, complete, outcome)
+            committed = await self._commit(head, pending, engine, assessed, changed, complete, outcome)
         except BaseException:
             self._forget()
             raise
+        if self.keep_engine:
+            self._engine = engine
         yield committed
 
     async def _commit(
         self,
-        rec: SessionRecord,
-        pending: TurnRecord,
+        head: SessionHead,
+        pending: StoredTurn,
         engine: PracticeSession,
         assessed: TurnAssessed,
         changed: StateChanged,
@@ -197,59 +244,68 @@ class LiveSession:
     ) -> TurnCommitted:
         try:
             async with self.db.transaction() as s:
-                reply = await repo.add_turn(
+                reply_id = await hot.insert_turn(
                     s,
-                    TurnRecord(
-                        session_id=rec.id,
-                        seq=rec.next_seq,
-                        role="customer",
-                        agent_turn=pending.agent_turn,
-                        text=complete.text,
-                        intent=str(complete.intent),
-                        renderer=complete.renderer,
-                        notice=complete.notice,
-                        prompt_tokens=complete.prompt_tokens,
-                        completion_tokens=complete.completion_tokens,
-                        events=list(complete.events),
-                        created_at=utcnow(),
-                    ),
+                    session_id=self.session_id,
+                    seq=head.next_seq,
+                    role="customer",
+                    agent_turn=pending.agent_turn,
+                    text=complete.text,
+                    intent=str(complete.intent),
+                    renderer=complete.renderer,
+                    notice=complete.notice,
+                    prompt_tokens=complete.prompt_tokens,
+                    completion_tokens=complete.completion_tokens,
+                    events=list(complete.events),
                 )
-                await repo.add_assessment(
+                await hot.insert_assessment(
                     s,
-                    AssessmentRecord(
-                        session_id=rec.id,
-                        turn=pending.agent_turn,
-                        agent_turn_id=pending.id,
-                        assessment=json_of(assessed.assessment),
-                        state=json_of(changed),
-                    ),
+                    session_id=self.session_id,
+                    turn=pending.agent_turn,
+                    agent_turn_id=pending.id,
+                    assessment=json_of(assessed.assessment),
+                    state=json_of(changed),
                 )
                 values: dict[str, object] = {
-                    "next_seq": rec.next_seq + 1,
+                    "next_seq": head.next_seq + 1,
                     "turn": pending.agent_turn,
                     "pending_turn_id": None,
                     "snapshot": json_of(engine.snapshot()),
-                    "prompt_tokens": rec.prompt_tokens + complete.prompt_tokens,
-                    "completion_tokens": rec.completion_tokens + complete.completion_tokens,
+                    "prompt_tokens": head.prompt_tokens + complete.prompt_tokens,
+                    "completion_tokens": head.completion_tokens + complete.completion_tokens,
                 }
                 card = None
                 if outcome is not None:
-                    card = await build_scorecard(s, rec, extra=assessed.assessment)
-                    values.update(_finish(outcome, card))
-                    await repo.add_event(
-                        s, kind="session.completed", session_id=rec.id, payload=_event(rec, outcome, card)
+                    content = await _content(s, head)
+                    card = await build_scorecard(
+                        s, self.session_id, content, (pending.agent_turn, assessed.assessment)
                     )
-                self._version = await repo.advance(s, rec.id, rec.version, **values)
+                    values.update(finish_values(outcome, card))
+                    await repo.add_event(
+                        s,
+                        kind="session.completed",
+                        session_id=self.session_id,
+                        payload=event_payload(head, outcome, card),
+                    )
+                version = await repo.advance(s, self.session_id, head.version, **values)
         except (repo.StaleVersion, repo.IntegrityError):
             self._forget()
-            raise Conflict(
-                "another connection answered or advanced this session; reload the transcript",
-                code="session_conflict",
-            ) from None
+            raise _conflict() from None
+        self._head = replace(
+            head,
+            version=version,
+            turn=pending.agent_turn,
+            next_seq=head.next_seq + 1,
+            pending_turn_id=None,
+            status="finished" if outcome is not None else head.status,
+            prompt_tokens=head.prompt_tokens + complete.prompt_tokens,
+            completion_tokens=head.completion_tokens + complete.completion_tokens,
+        )
+        self._pending = None
         return TurnCommitted(
             agent_turn=pending.agent_turn,
-            reply_turn_id=reply.id,
-            seq=reply.seq,
+            reply_turn_id=reply_id,
+            seq=head.next_seq,
             reply=complete,
             assessment=assessed.assessment,
             state=changed,
@@ -260,37 +316,41 @@ class LiveSession:
     async def end(self, reason: str) -> Ended:
         """End the session from the agent's side (idempotent: an ended session returns its outcome)."""
         for _ in range(ATTEMPTS):
+            self._forget()
             try:
                 async with self.db.transaction() as s:
-                    rec = await _load(s, self.session_id)
+                    rec = await repo.get_session(s, self.session_id)
+                    if rec is None:
+                        raise NotFound(f"no session '{self.session_id}'", code="session_not_found")
                     if rec.outcome is not None:
-                        return Ended(outcome=Outcome.model_validate(rec.outcome), scorecard=stored_card(rec))
+                        card = Scorecard.model_validate(rec.scorecard) if rec.scorecard else None
+                        return Ended(outcome=Outcome.model_validate(rec.outcome), scorecard=card)
                     if rec.pending_turn_id is not None:
                         raise Conflict("wait for the customer's reply before ending", code="turn_in_flight")
-                    engine = self._engine_for(rec)
+                    content = engine_io.stored_content(rec)
+                    engine = engine_io.restore(content, rec.snapshot, self.backends.scorer)
                     outcome = engine.end(reason or "the agent ended the chat").outcome
-                    card = await build_scorecard(s, rec)
+                    card = await build_scorecard(s, rec.id, content)
                     values: dict[str, object] = {
                         "snapshot": json_of(engine.snapshot()),
-                        **_finish(outcome, card),
+                        **finish_values(outcome, card),
                     }
                     await repo.add_event(
-                        s, kind="session.completed", session_id=rec.id, payload=_event(rec, outcome, card)
+                        s,
+                        kind="session.completed",
+                        session_id=rec.id,
+                        payload=event_payload(rec, outcome, card),
                     )
                     # Raising here rolls the whole transaction back, event included.
-                    self._version = await repo.advance(s, rec.id, rec.version, **values)
+                    await repo.advance(s, rec.id, rec.version, **values)
                 return Ended(outcome=outcome, scorecard=card)
             except (repo.StaleVersion, SessionFinished):
-                self._forget()
-        raise Conflict("another connection is advancing this session", code="session_conflict")
+                continue
+        raise _conflict()
 
 
-def stored_card(rec: SessionRecord) -> Scorecard | None:
-    """The stored scorecard of a finished session."""
-    return Scorecard.model_validate(rec.scorecard) if rec.scorecard else None
-
-
-def _finish(outcome: Outcome, card: Scorecard) -> dict[str, object]:
+def finish_values(outcome: Outcome, card: Scorecard) -> dict[str, object]:
+    """The session columns that record its end."""
     return {
         "status": "finished",
         "outcome": json_of(outcome),
@@ -300,11 +360,12 @@ def _finish(outcome: Outcome, card: Scorecard) -> dict[str, object]:
     }
 
 
-def _event(rec: SessionRecord, outcome: Outcome, card: Scorecard) -> dict[str, object]:
+def event_payload(head: engine_io.HasContentKey, outcome: Outcome, card: Scorecard) -> dict[str, object]:
+    """The outbox payload of ``session.completed``."""
     return {
-        "session_id": rec.id,
-        "learner_id": rec.learner_id,
-        "scenario_id": rec.scenario_id,
+        "session_id": getattr(head, "id", None),
+        "learner_id": getattr(head, "learner_id", None),
+        "scenario_id": head.scenario_id,
         "outcome": outcome.kind.value,
         "overall_percent": card.overall_percent,
         "passed": card.passed,

@@ -99,7 +99,7 @@ class Reports:
         async with self.db.transaction() as s:
             if not await repo.assessments(s, rec.id):
                 return ScorecardRead(session_id=rec.id, final=False, scorecard=None)
-            card = await build_scorecard(s, rec)
+            card = await build_scorecard(s, rec.id, engine_io.stored_content(rec))
         return ScorecardRead(session_id=rec.id, final=False, scorecard=card)
 
     async def override(
@@ -140,7 +140,7 @@ class Reports:
                     created_at=utcnow(),
                 ),
             )
-            card: Scorecard | None = await build_scorecard(s, rec)
+            card: Scorecard | None = await build_scorecard(s, rec.id, engine_io.stored_content(rec))
             if rec.status == "finished" and card is not None:
                 await repo.set_scorecard(s, rec.id, json_of(card))
                 await repo.add_event(

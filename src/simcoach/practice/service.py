@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from simcoach.practice import engine_io
 from simcoach.practice.access import Principal, mint_key, store_key
 from simcoach.practice.content import ContentSource
-from simcoach.practice.errors import ContentUnavailable, Forbidden, InvalidInput, NotFound
+from simcoach.practice.errors import Conflict, ContentUnavailable, Forbidden, InvalidInput, NotFound
 from simcoach.practice.live import LiveSession
 from simcoach.practice.views import (
     MessageRead,
@@ -27,7 +27,7 @@ from simcoach.settings import Settings
 from simcoach.sim.engine import PracticeSession
 from simcoach.store import repository as repo
 from simcoach.store.db import Database
-from simcoach.store.tables import SessionRecord, TurnRecord, utcnow
+from simcoach.store.tables import LearnerRecord, SessionRecord, TurnRecord, utcnow
 
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -120,8 +120,8 @@ class PracticeService:
             scenario=scenario, persona=persona, rubric=rubric, seed=seed, scorer=self.backends.scorer
         )
         session_id = repo.new_id()
+        learner_rec = await self._learner(learner)
         async with self.db.transaction() as s:
-            learner_rec = await repo.ensure_learner(s, learner)
             rec = await repo.add_session(
                 s,
                 SessionRecord(
@@ -170,6 +170,16 @@ class PracticeService:
             websocket_path=f"/api/v1/sessions/{session_id}/ws",
         )
 
+    async def _learner(self, external_id: str) -> LearnerRecord:
+        """The learner, created on first use; two first uses at once both end with the one row."""
+        for _ in range(3):
+            try:
+                async with self.db.transaction() as s:
+                    return await repo.ensure_learner(s, external_id)
+            except repo.IntegrityError:
+                continue  # another request created it between our read and our insert
+        raise Conflict("could not create the learner; try again", field="learner")
+
     async def get(self, principal: Principal, session_id: str) -> SessionRead:
         """One session's summary."""
         rec, learner = await self.visible(principal, session_id)
@@ -207,7 +217,8 @@ class PracticeService:
     async def open_live(self, principal: Principal, session_id: str) -> tuple[LiveSession, SessionRecord]:
         """A live handle for a connection, after the access check."""
         rec, _ = await self.visible(principal, session_id)
-        return LiveSession(self.db, self.backends, session_id), rec
+        keep = self.settings.keep_engine_between_turns
+        return LiveSession(self.db, self.backends, session_id, keep_engine=keep), rec
 
     async def live_view(self, principal: Principal, session_id: str) -> LiveView:
         """The session and transcript so far, as a reconnecting client needs them."""

@@ -33,7 +33,9 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 10})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+    # No pre-ping (it costs a round trip per checkout, twice a turn); recycle instead, and a failed
+    # statement surfaces as a retryable error to the client.
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=300)
 
 
 class Database:

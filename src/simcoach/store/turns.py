@@ -1,0 +1,103 @@
+"""The turn hot path in SQLAlchemy Core: few round trips, no unit of work, no large columns unless asked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from simcoach.store.tables import AssessmentRecord, SessionRecord, TurnRecord, utcnow
+
+S = cast(Table, SessionRecord.__table__)
+T = cast(Table, TurnRecord.__table__)
+A = cast(Table, AssessmentRecord.__table__)
+
+
+@dataclass(frozen=True)
+class SessionHead:
+    """The small columns of a session: what a turn needs to decide, without the JSON payloads."""
+
+    id: str
+    learner_id: str
+    mode: str
+    status: str
+    version: int
+    turn: int
+    next_seq: int
+    pending_turn_id: int | None
+    prompt_tokens: int
+    completion_tokens: int
+    scenario_id: str
+    scenario_version: str
+    persona_id: str
+    persona_version: str
+    rubric_id: str
+    rubric_version: str
+
+
+HEAD_COLUMNS = [S.c[name] for name in SessionHead.__dataclass_fields__]
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    """The fields of a stored agent message a turn needs."""
+
+    id: int
+    seq: int
+    agent_turn: int
+    text: str
+    client_message_id: str | None
+
+
+TURN_COLUMNS = [T.c.id, T.c.seq, T.c.agent_turn, T.c.text, T.c.client_message_id]
+
+
+async def head(db: AsyncSession, session_id: str) -> SessionHead | None:
+    """The session's small columns, read fresh."""
+    row = (await db.execute(select(*HEAD_COLUMNS).where(S.c.id == session_id))).first()
+    return SessionHead(**row._mapping) if row is not None else None
+
+
+async def payload(db: AsyncSession, session_id: str, *, content: bool) -> dict[str, Any]:
+    """The engine snapshot (and, if asked, the stored content JSON) of a session."""
+    cols = [S.c.version, S.c.snapshot]
+    if content:
+        cols += [S.c.scenario_json, S.c.persona_json, S.c.rubric_json]
+    row = (await db.execute(select(*cols).where(S.c.id == session_id))).first()
+    return dict(row._mapping) if row is not None else {}
+
+
+async def stored_turn(db: AsyncSession, turn_id: int) -> StoredTurn | None:
+    """One stored message by id."""
+    row = (await db.execute(select(*TURN_COLUMNS).where(T.c.id == turn_id))).first()
+    return StoredTurn(**row._mapping) if row is not None else None
+
+
+async def turn_by_client_id(db: AsyncSession, session_id: str, client_message_id: str) -> StoredTurn | None:
+    """The agent message stored under this client id, if any."""
+    row = (
+        await db.execute(
+            select(*TURN_COLUMNS).where(
+                T.c.session_id == session_id, T.c.client_message_id == client_message_id
+            )
+        )
+    ).first()
+    return StoredTurn(**row._mapping) if row is not None else None
+
+
+async def insert_turn(db: AsyncSession, **values: Any) -> int:
+    """Insert a message; returns its id."""
+    values.setdefault("created_at", utcnow())
+    values.setdefault("events", [])
+    values.setdefault("prompt_tokens", 0)
+    values.setdefault("completion_tokens", 0)
+    result = await db.execute(insert(T).values(**values).returning(T.c.id))
+    return int(result.scalar_one())
+
+
+async def insert_assessment(db: AsyncSession, **values: Any) -> None:
+    """Insert a turn's assessment."""
+    values.setdefault("created_at", utcnow())
+    await db.execute(insert(A).values(**values))
