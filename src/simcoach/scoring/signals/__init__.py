@@ -28,6 +28,19 @@ _ADDRESS = re.compile(
 )
 _NAME = re.compile(r"\b(?:my name is|my name's|i'm called|call me)\s+([A-Z][a-z]{1,20})")
 _SHOUT = re.compile(r"\b[A-Z]{4,}\b")
+# the customer's words as the agent would say them, so "my bill doubled" and "your bill doubled" compare
+_PERSPECTIVE = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "i'm": "you're",
+    "am": "are",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "myself": "yourself",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +55,8 @@ class CustomerView:
     questions: tuple[tuple[int, int], ...]  # spans of genuine (non-rhetorical) questions
     values: frozenset[str]  # slot types given: number, email, postcode, date, address, name
     name: str | None
+    said: tuple[str, ...] = ()  # the words as the agent would say them back ("my" → "your")
+    stems: tuple[tuple[str, int, int], ...] = ()  # (stem, start, end) of each content word
 
     @property
     def negative_families(self) -> set[str]:
@@ -80,7 +95,10 @@ def customer_view(text: str) -> CustomerView:
     if name_m:
         values.add("name")
     closing = _P["customer_closing"].search(low) is not None and not complaint and not questions
+    said = tuple(_PERSPECTIVE.get(tok.low, tok.low) for tok in a.tokens if tok.low != "?")
     return CustomerView(
+        said=said,
+        stems=tuple((tok.stem, tok.start, tok.end) for tok in a.tokens if tok.content),
         a=a,
         feelings=feelings,
         sarcastic=sarcastic,

@@ -54,19 +54,31 @@ def _bucket(pattern: re.Pattern[str], low: str, sentences: list[Sentence]) -> di
     return found
 
 
-# the customer's words as the agent would say them, so "my bill doubled" and "your bill doubled" compare
-_PERSPECTIVE = {
-    "i": "you",
-    "me": "you",
-    "my": "your",
-    "mine": "yours",
-    "i'm": "you're",
-    "am": "are",
-    "i've": "you've",
-    "i'd": "you'd",
-    "i'll": "you'll",
-    "myself": "yourself",
-}
+_FEEL_WORDS: frozenset[str] = frozenset()
+_FEEL_PREFIXES: tuple[str, ...] = ()
+
+
+def _feeling_gate() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Single words and prefixes that can start a feeling phrase (a set lookup before the big pattern)."""
+    from simcoach.scoring.lexicon import feeling_entries
+
+    words: set[str] = set()
+    prefixes: list[str] = []
+    for entry in feeling_entries():
+        first = entry.split()[0]
+        if first.endswith("*"):
+            prefixes.append(first[:-1])
+        else:
+            words.add(first.rstrip("*"))
+    return frozenset(words), tuple(prefixes)
+
+
+_FEEL_WORDS, _FEEL_PREFIXES = _feeling_gate()
+
+
+def _may_feel(a: Analysed) -> bool:
+    """Whether any word of the turn could start a feeling phrase."""
+    return not _FEEL_WORDS.isdisjoint(a.lows) or any(w.startswith(_FEEL_PREFIXES) for w in a.lows)
 
 
 def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset()) -> list[Signal]:
@@ -82,18 +94,17 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
     cust_words: list[list[str]] = []
     families: set[str] = set()
     for idx, view in recent:
-        cust_words.append([_PERSPECTIVE.get(tok.low, tok.low) for tok in view.a.tokens if tok.low != "?"])
+        cust_words.append(list(view.said))
         families |= view.negative_families
-        for tok in view.a.tokens:
-            if tok.content:
-                cust_stems.setdefault(tok.stem, []).append((idx, tok.start, tok.end))
+        for stem, start, end in view.stems:
+            cust_stems.setdefault(stem, []).append((idx, start, end))
     views = dict(recent)
     sents = a.sentences
     frames = _bucket(_P["reflect_frame"], a.low, sents)
     stocks = _bucket(_P["stock_frame"], a.low, sents)
     checks = _bucket(_P["understanding_check"], a.low, sents)
     suggestions = _bucket(_SUGGESTION, a.low, sents) if recent else {}
-    feelings = _bucket(LEXICON.feeling, a.low, sents) if recent else {}
+    feelings = _bucket(LEXICON.feeling, a.low, sents) if recent and _may_feel(a) else {}
     for s in sents:
         stock = stocks.get(s.start)
         if stock:

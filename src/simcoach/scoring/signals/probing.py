@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
@@ -24,6 +24,10 @@ _WHAT_AUX = re.compile(r"what (?:did|does|do|has|have|had|was|were|would|could|c
 _TAG = re.compile(
     r"^\W*you\b.*, (?:did|do|have|are|were|can|will|is|was|didn't|don't|haven't|aren't|weren't|won't)"
     r" (?:you|it|they)\W*$"
+)
+_ELICIT_WORDS = frozenset(
+    {"tell", "walk", "talk", "take", "run", "help", "describe", "explain", "share", "fill", "give"}
+    | {"love", "like", "wonder", "wondering", "curious", "know"}
 )
 _OPEN = "open"
 _CLOSED = "closed"
@@ -93,13 +97,15 @@ def _role(clause: str) -> str:
 def find_questions(a: Analysed) -> list[Question]:
     """Every question clause and elicitation in the text, in order, with its role."""
     out: list[Question] = []
+    elicit_words = not _ELICIT_WORDS.isdisjoint(a.lows)
     for s in a.sentences:
         seg = a.low[s.start : s.end]
-        tagged = _TAG.match(seg) is not None  # "You didn't share your PIN, did you?"
-        leading = _P["leading"].search(seg) is not None or tagged or _P["blame"].search(seg) is not None
+        leading = False  # decided below, only for sentences that turn out to be questions
         found: Question | None = None
         # try the sentence start, then each later clause ("That's awful, how are you coping?")
-        offsets = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(seg)]
+        offsets = [0]
+        if s.question_mark:
+            offsets += [m.end() for m in _CLAUSE_SPLIT.finditer(seg)]
         for off in offsets:
             skip = _strip_markers(seg[off:])
             clause = seg[off + skip :]
@@ -130,13 +136,16 @@ def find_questions(a: Analysed) -> list[Question]:
             found = Question(s.start + skip, s.end, _CLOSED, leading, False, True, False, role)
             if role == "probe":
                 found = Question(s.start + skip, s.end, _CLOSED, leading, False, True, False, "declarative")
-        if found is None:
+        if found is None and elicit_words:
             skip = _strip_markers(seg)
             m = _P["elicitation"].search(seg[skip:])
             if m is not None:
                 start = s.start + skip + m.start()
                 found = Question(start, s.end, _OPEN, leading, True, False, True)
         if found is not None:
+            tagged = _TAG.match(seg) is not None  # "You didn't share your PIN, did you?"
+            if tagged or _P["leading"].search(seg) is not None or _P["blame"].search(seg) is not None:
+                found = replace(found, leading=True)
             out.append(found)
     return out
 
