@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from simcoach.content.rubric import CriticalRule, Rubric
 from simcoach.content.scenario import Scenario
-from simcoach.content.vocabulary import SignalKind
+from simcoach.content.vocabulary import TRIGGER_SIGNALS, SignalKind
 from simcoach.scoring.models import (
     CriterionSummary,
     CriticalFailureHit,
@@ -79,7 +79,9 @@ def build_scorecard(
             levels.append(level)
             gap = (c.max_level - level) / c.max_level
             if gap > 0:
-                gaps.append((-gap * c.weight, turn, order, c.id))
+                # a turn that escalated (a trigger this criterion watches for) is the more urgent fix
+                urgent = any(s.kind in TRIGGER_SIGNALS and s.kind in c.signals for s in a.signals)
+                gaps.append((-gap * c.weight * (1.5 if urgent else 1.0), turn, order, c.id))
         mean = sum(levels) / len(levels) if levels else None
         percent = round(100.0 * mean / c.max_level, 1) if mean is not None else None
         summaries.append(

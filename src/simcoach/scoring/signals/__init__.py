@@ -26,7 +26,7 @@ _DATE = re.compile(
 _ADDRESS = re.compile(
     r"\b\d+[a-z]? \w+ (?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|way|court)\b", re.I
 )
-_NAME = re.compile(r"\b(?:my name is|my name's|i'm called|call me)\s+([A-Z][a-z]{1,20})")
+_NAME = re.compile(r"\b(?i:my name is|my name's|i'm called|call me)\s+([A-Z][a-z]{1,20})")
 _SHOUT = re.compile(r"\b[A-Z]{4,}\b")
 # the customer's words as the agent would say them, so "my bill doubled" and "your bill doubled" compare
 _PERSPECTIVE = {

@@ -77,7 +77,7 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
         for m in _P[name].finditer(low):
             if kind is SignalKind.policy_hiding and has_alternative:
                 continue  # a "no" with a reason and an alternative is delivered well, not hidden behind
-            if kind in (SignalKind.calm_down, SignalKind.blame) and negated_before(low, m.start(), 12):
+            if kind in (SignalKind.calm_down, SignalKind.blame) and negated_before(low, m.start(), 30):
                 continue
             if kind is SignalKind.understand_but and _constructive(low, m.end()):
                 continue  # "I know it's hard, but I'll fix it / you can do this" does not cancel anything

@@ -144,7 +144,14 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
                     )
                 )
         if not suggestion and not probe and s.start in feelings:
-            found = _feelings(t, s, low, frame is not None, stock, weight, families, second)
+            outside = weight
+            if stock is not None:  # the stock frame's own words ("your frustration") are not overlap
+                outside = sum(
+                    w.weight
+                    for w in {w.stem: w for w in matched}.values()
+                    if not stock.start() <= w.start < stock.end()
+                )
+            found = _feelings(t, s, low, frame is not None, stock, outside, families, second)
             out.extend(found)
     return out
 

@@ -145,7 +145,7 @@ def find_questions(a: Analysed) -> list[Question]:
         if found is not None:
             tagged = _TAG.match(seg) is not None  # "You didn't share your PIN, did you?"
             if tagged or _P["leading"].search(seg) is not None or _P["blame"].search(seg) is not None:
-                found = replace(found, leading=True)
+                found = replace(found, leading=True, start=s.start)  # quote the whole loaded question
             out.append(found)
     return out
 

@@ -1,0 +1,59 @@
+"""Regression guard: the scorer's agreement with the team's hand-labelled contact-center turns."""
+
+from __future__ import annotations
+
+from simcoach.content.rubric import Rubric
+from simcoach.content.vocabulary import SignalKind as K
+from simcoach.scoring.evaluate import Item, evaluate, read_items, weighted_kappa
+from simcoach.scoring.offline import OfflineScorer
+
+from .conftest import DATA
+
+# Measured when the set was written (see docs/scoring.md); the floors leave room for honest rule changes
+# but fail CI on a real regression.
+MIN_KAPPA = {"probing": 0.90, "mirroring": 0.80, "deescalation": 0.90}
+MIN_WEIGHTED_KAPPA = {"probing": 0.90, "mirroring": 0.80, "deescalation": 0.88}
+MIN_BASELINE_GAP = 0.15  # κ above the trivial baseline measured in the same run
+
+# Every signal the issue lists must be exercised by the set.
+COVERED = {
+    K.open_question, K.closed_question, K.elicitation, K.stacked_questions, K.leading_question, K.follow_up,
+    K.reask, K.content_reflection, K.feeling_reflection, K.understanding_check, K.stock_frame, K.parroting,
+    K.validation, K.specific_apology, K.hollow_apology, K.ownership, K.next_step, K.time_frame,
+    K.reassurance, K.explanation, K.alternative, K.calm_down, K.blame, K.policy_hiding, K.cant_help,
+    K.already_said, K.understand_but, K.literal_sarcasm_reply, K.dismissive, K.ignored_question,
+    K.hostile_language, K.repeated_formula, K.repeated_apology, K.keyword_stuffing, K.scripted_delivery,
+    K.vague_timeline, K.personalisation,
+}  # fmt: skip
+
+
+def test_the_labelled_set_is_big_enough_and_labelled_per_criterion() -> None:
+    items = list(read_items(DATA))
+    assert all(isinstance(it, Item) for it in items)
+    assert len(items) >= 300
+    for it in items:
+        assert isinstance(it, Item)
+        assert set(it.labels) == {"probing", "mirroring", "deescalation"}
+        assert it.context
+        assert it.context[0].role == "customer"
+
+
+def test_agreement_with_human_levels_stays_above_the_floor(core: Rubric) -> None:
+    report = evaluate(DATA, core)
+    assert not report.bad_lines
+    for skill, floor in MIN_KAPPA.items():
+        got = report.scorer[skill].metrics()["kappa"]
+        base = report.baseline[skill].metrics()["kappa"]
+        assert got >= floor, (skill, got)
+        assert got >= base + MIN_BASELINE_GAP, (skill, got, base)
+        wk = weighted_kappa(report.level_pairs[skill], report.max_levels[skill])
+        assert wk >= MIN_WEIGHTED_KAPPA[skill], (skill, wk)
+
+
+def test_the_set_exercises_every_signal(core: Rubric, scorer: OfflineScorer) -> None:
+    seen: set[K] = set()
+    for it in read_items(DATA):
+        assert isinstance(it, Item)
+        result = scorer.score(rubric=core, rubric_version="1", context=it.context, text=it.text)
+        seen |= {s.kind for s in result.signals}
+    assert COVERED - seen == set()

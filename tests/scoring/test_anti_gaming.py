@@ -1,0 +1,82 @@
+"""Pasted formulas, apology fatigue, keyword stuffing and scripts must not score well."""
+
+from __future__ import annotations
+
+from simcoach.content.rubric import Rubric
+from simcoach.content.vocabulary import SignalKind as K
+from simcoach.scoring.offline import OfflineScorer
+
+from .conftest import agent, customer, score
+
+FORMULA = "I am so sorry about the trouble with your connection, let me look into it for you."
+
+
+def test_the_same_formula_earns_less_the_second_time_and_nothing_the_third(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    first_ctx = [customer("My internet has been down since Friday and I work from home.")]
+    first = score(scorer, core, FORMULA, first_ctx)
+    second_ctx = [*first_ctx, agent(FORMULA), customer("It's still down.")]
+    second = score(scorer, core, FORMULA, second_ctx)
+    third_ctx = [*second_ctx, agent(FORMULA), customer("That's what you said last time!")]
+    third = score(scorer, core, FORMULA, third_ctx)
+    assert first.scores["deescalation"].level >= 1
+    assert second.has(K.repeated_formula)
+    assert third.has(K.repeated_formula)
+    assert second.scores["deescalation"].level < first.scores["deescalation"].level
+    assert third.scores["deescalation"].level == 0
+    fresh = score(
+        scorer, core, "Four days offline is awful. I've booked an engineer for 9am tomorrow.", third_ctx
+    )
+    assert fresh.scores["deescalation"].level >= 2
+
+
+def test_repeated_apologies_lose_their_credit(core: Rubric, qa: Rubric, scorer: OfflineScorer) -> None:
+    ctx = [
+        customer("My bin wasn't collected."),
+        agent("I'm sorry about that."),
+        customer("It's been three weeks."),
+        agent("I'm so sorry, I do apologise."),
+        customer("So what will you do?"),
+    ]
+    result = score(scorer, qa, "I'm really sorry.", ctx)
+    assert result.has(K.repeated_apology)
+    assert result.scores["deescalation"].level == 0
+    assert result.scores["apology"].level == 0
+    within = score(scorer, core, "Sorry, so sorry, I'm really sorry.", [customer("My bin wasn't collected.")])
+    assert within.has(K.repeated_apology)
+    assert within.scores["deescalation"].level == 0
+
+
+def test_keyword_stuffing_scores_nothing(core: Rubric, scorer: OfflineScorer) -> None:
+    ctx = [customer("The app charged me for a subscription I cancelled last month.")]
+    text = (
+        "I understand, I empathise, I hear you and I truly appreciate your patience "
+        "and I'm sorry for your frustration."
+    )
+    result = score(scorer, core, text, ctx)
+    assert result.has(K.keyword_stuffing)
+    assert result.scores["deescalation"].level == 0
+    assert result.scores["mirroring"].level == 0
+
+
+def test_script_like_delivery_scores_nothing(core: Rubric, qa: Rubric, scorer: OfflineScorer) -> None:
+    ctx = [customer("I've waited a week for a callback about my mortgage and exchange is on Friday.")]
+    text = (
+        "Thank you for contacting us. We appreciate your patience and understanding. Please be advised that "
+        "all applications are processed in accordance with our procedures."
+    )
+    for rubric in (core, qa):
+        result = score(scorer, rubric, text, ctx)
+        assert result.has(K.scripted_delivery)
+        assert result.scores["deescalation"].level == 0
+    assert score(scorer, qa, text, ctx).scores["delivery"].level == 0
+
+
+def test_formula_stacking_scores_below_a_specific_line(core: Rubric, scorer: OfflineScorer) -> None:
+    ctx = [customer("My parcel never arrived and it was a birthday present for Saturday.")]
+    gamed = score(scorer, core, "I'm sorry. I understand. I hear you. I'm sorry for the inconvenience.", ctx)
+    real = score(
+        scorer, core, "A missing birthday present is awful. I'm sending a replacement by Friday.", ctx
+    )
+    assert sum(s.level for s in real.scores.values()) > sum(s.level for s in gamed.scores.values())

@@ -1,0 +1,122 @@
+"""Each signal fires on a line that shows the behaviour, with a span that quotes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from simcoach.content.rubric import Rubric
+from simcoach.content.vocabulary import SignalKind as K
+from simcoach.scoring.models import ChatTurn
+from simcoach.scoring.offline import OfflineScorer
+
+from .conftest import agent, customer, score
+
+UPSET = [customer("I've been charged twice for my order and now my account is overdrawn. I'm so worried.")]
+SARCASTIC = [customer("Oh great, another outage. Just what I needed on a Monday.")]
+GAVE_ORDER = [
+    customer("My order 48213377 arrived broken."),
+    agent("Sorry to hear that."),
+    customer("Yes, smashed."),
+]
+ASKED = [customer("When will I get my refund?")]
+
+CASES: list[tuple[K, list[ChatTurn], str, str]] = [
+    (K.open_question, UPSET, "What happened when you noticed the second charge?", "What happened"),
+    (K.open_question, UPSET, "ok so how has this affected your week", "how has this"),
+    (K.closed_question, UPSET, "Is it the card ending 4411?", "Is it the card"),
+    (K.elicitation, UPSET, "Walk me through what you saw on the statement.", "Walk me through"),
+    (K.stacked_questions, UPSET, "When? Which card? How much? Which shop?", "When?"),
+    (K.leading_question, UPSET, "You did check the basket before paying, didn't you?", "You did check"),
+    (K.leading_question, UPSET, "Wouldn't you agree the bank is to blame?", "Wouldn't you agree"),
+    (K.follow_up, UPSET, "What did the bank say about the overdrawn account?", "What did the bank"),
+    (K.reask, GAVE_ORDER, "Can you give me the order number?", "order number"),
+    (K.reask, [], "Could I take your email address again?", "email address again"),
+    (
+        K.content_reflection,
+        UPSET,
+        "So you were charged twice and the account went overdrawn.",
+        "charged twice",
+    ),
+    (K.feeling_reflection, UPSET, "That sounds really worrying.", "worrying"),
+    (K.understanding_check, UPSET, "Have I got that right?", "Have I got that right"),
+    (K.stock_frame, UPSET, "I understand your frustration.", "I understand your frustration"),
+    (K.validation, UPSET, "That's completely understandable.", "completely understandable"),
+    (K.specific_apology, UPSET, "I'm sorry we charged you twice.", "sorry we charged you twice"),
+    (K.hollow_apology, UPSET, "Sorry for any inconvenience.", "Sorry for any inconvenience"),
+    (K.ownership, UPSET, "I'll refund the duplicate payment myself.", "I'll refund"),
+    (K.next_step, UPSET, "I'm raising the refund now.", "raising the refund"),
+    (K.time_frame, UPSET, "I'll refund it within 24 hours.", "within 24 hours"),
+    (K.vague_timeline, UPSET, "Someone will look at it soon.", "soon"),
+    (K.reassurance, UPSET, "Don't worry, we'll get this sorted.", "Don't worry"),
+    (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
+    (K.alternative, UPSET, "What I can do instead is cover the overdraft fee.", "What I can do instead"),
+    (K.calm_down, UPSET, "Please calm down.", "calm down"),
+    (K.blame, UPSET, "You should have checked before paying.", "You should have"),
+    (K.policy_hiding, UPSET, "That's our policy.", "our policy"),
+    (K.cant_help, UPSET, "There's nothing I can do about that.", "nothing I can do"),
+    (K.already_said, UPSET, "As I already said, it takes ten days.", "As I already said"),
+    (K.understand_but, UPSET, "I understand, but the system shows two orders.", "I understand, but"),
+    (K.literal_sarcasm_reply, SARCASTIC, "Glad to hear it! Anything else?", "Glad to hear"),
+    (K.dismissive, UPSET, "It's not a big deal, these things happen.", "big deal"),
+    (K.hostile_language, UPSET, "If you keep shouting I'm going to end this chat.", "end this chat"),
+    (K.ignored_question, ASKED, "Thanks for contacting us today.", "Thanks for contacting"),
+    (K.personalisation, [customer("My name is Priya and my washer leaks.")], "Priya, let me help.", "Priya"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "context", "text", "quote"), CASES, ids=[f"{c[0].value}-{i}" for i, c in enumerate(CASES)]
+)
+def test_signal_fires_with_a_span_quoting_it(
+    kind: K, context: list[ChatTurn], text: str, quote: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    result = score(scorer, core, text, context)
+    found = result.of(kind)
+    assert found, [(s.kind.value, s.span.text if s.span else "") for s in result.signals]
+    assert any(s.span is not None and quote.lower() in s.span.text.lower() for s in found), found
+
+
+@pytest.mark.parametrize(
+    ("kind", "context", "text"),
+    [
+        (K.open_question, UPSET, "Have you tried restarting the app?"),  # advice, not a probe
+        (K.closed_question, UPSET, "Would you like me to refund it?"),  # an offer
+        (K.closed_question, UPSET, "So you were charged twice?"),  # a reflection said as a question
+        (K.calm_down, UPSET, "I'd never tell you to calm down; let me fix this."),
+        (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
+        (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
+        (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
+        (K.literal_sarcasm_reply, UPSET, "Glad to hear it!"),  # the customer was not sarcastic
+        (K.reask, [customer("It arrived broken.")], "What's your order number?"),
+        (K.policy_hiding, UPSET, "It's our policy, but what I can do instead is refund the fee."),
+        (K.content_reflection, UPSET, "You should have checked the order twice."),  # blame, not a reflection
+    ],
+)
+def test_signal_does_not_fire_on_lookalikes(
+    kind: K, context: list[ChatTurn], text: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    result = score(scorer, core, text, context)
+    assert not result.has(kind), [(s.kind.value, s.span.text if s.span else "") for s in result.signals]
+
+
+def test_mirroring_evidence_points_at_the_customer_words(core: Rubric, scorer: OfflineScorer) -> None:
+    result = score(scorer, core, "So you were charged twice and your account went overdrawn.", UPSET)
+    evidence = result.scores["mirroring"].evidence
+    reflected = {e.text.lower() for e in evidence if e.source == "customer"}
+    assert {"charged", "twice", "overdrawn"} <= reflected
+    assert all(e.turn == 0 for e in evidence if e.source == "customer")
+
+
+def test_parroting_earns_no_more_than_partial_credit(core: Rubric, scorer: OfflineScorer) -> None:
+    context = [
+        customer("I've been charged twice for my order and now my account is overdrawn and I can't pay rent")
+    ]
+    text = "You've been charged twice for your order and now your account is overdrawn and you can't pay rent"
+    result = score(scorer, core, text, context)
+    assert result.has(K.parroting)
+    assert result.scores["mirroring"].level <= 1
+
+
+def test_question_without_question_mark(core: Rubric, scorer: OfflineScorer) -> None:
+    result = score(scorer, core, "ok so can you tell me what happened with the delivery", UPSET)
+    assert result.scores["probing"].level >= 1
