@@ -11,6 +11,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -36,7 +37,7 @@ ProgressOption = Annotated[
     bool,
     typer.Option("--progress/--no-progress", help="Show a progress bar (on stderr, when it is a terminal)."),
 ]
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True, highlight=False)  # soft wrap: one message, one line
 
 
 def load_rubric(content: Path | None, rubric_id: str) -> tuple[Rubric, str]:
@@ -69,7 +70,7 @@ def backend_or_exit(name: str) -> TurnScorer:
     try:
         return resolve_backend(name)
     except ValueError as exc:
-        _err.print(f"[red]error:[/] {exc}")
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
 
 
@@ -117,9 +118,8 @@ async def _score_stream(
             item = parse_item(raw, n)
         except BadLine as exc:
             bad.append(exc)
-            _err.print(
-                f"[yellow]{getattr(src, 'name', 'input')}:{exc}[/] — skipped", markup=True, highlight=False
-            )
+            where = escape(f"{getattr(src, 'name', 'input')}:{exc}")
+            _err.print(f"[yellow]{where}[/] — skipped")
             continue
         result = await scorer.assess(
             rubric=rubric, rubric_version=version, context=item.context, text=item.text
@@ -171,7 +171,7 @@ def score_transcript(
     try:
         turns = read_transcript(file)
     except TranscriptError as exc:
-        _err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     rubric, version = load_rubric(content, rubric_id)
     scorer = backend_or_exit(backend)
@@ -226,7 +226,7 @@ def eval_cmd(
     typer.echo(f"{data.name}: {report.items} turn(s), rubric {rubric.id} {rubric.version}, scorer offline\n")
     typer.echo(render_markdown(report))
     for bad in report.bad_lines[:20]:
-        _err.print(f"[yellow]{data}:{bad}[/] — skipped", highlight=False)
+        _err.print(f"[yellow]{escape(f'{data}:{bad}')}[/] — skipped")
     if report.bad_lines:
         _err.print(f"[yellow]{len(report.bad_lines)} malformed line(s) skipped[/]")
 

@@ -53,7 +53,7 @@ def parse_item(raw: str, line: int) -> Item:
     try:
         data: Any = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise BadLine(line, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise BadLine(line, f"not valid JSON ({exc.msg.removesuffix(' at')}, column {exc.colno})") from None
     if not isinstance(data, dict):
         raise BadLine(line, "expected a JSON object")
     item_id, text, context = data.get("id"), data.get("text"), data.get("context", [])
