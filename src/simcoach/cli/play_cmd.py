@@ -227,7 +227,7 @@ def _print_event(console: Console, event: EngineEvent) -> None:
 def play(
     scenario_id: Annotated[str, typer.Argument(help="Id of a scenario in the content folder.")],
     seed: Annotated[
-        int | None, typer.Option(help="Seed for the scripted customer (default: random).")
+        int | None, typer.Option(help="Seed for the customer (default: 0 with --script, else random).")
     ] = None,
     mode: Annotated[
         Mode, typer.Option(help="coach: scores and state each turn; assessment: replies only.")
