@@ -86,7 +86,8 @@ def analyse_uncached(text: str) -> Analysed:
             tokens.append(Token(m.start(), m.end(), low, low, False, 0.0))
             continue
         base = low.split("'")[0] if "'" in low else low
-        st = stem(base)
+        # seven characters of the stem: Snowball leaves "diagnosed"/"diagnosis" as diagnos/diagnosi
+        st = stem(base)[:7]
         is_content = base not in lex.stopwords and len(base) > 1 and not base.isdigit()
         weight = 0.0
         if is_content:

@@ -26,6 +26,11 @@ _SELF = re.compile(
 _PROBE_START = re.compile(
     r"^\W*(?:what|how|why|when|where|which|who|do|does|did|can|could|would|will|have|has)\b"
 )
+_PARAPHRASE = re.compile(
+    r"(?:it sounds|it seems|sounds like|seems like|so you|so your|you mean|you're saying|you are saying|"
+    r"you feel|you felt|you're feeling|you are feeling|you seem|you sound|what i'm hearing|what i hear|"
+    r"if i understand|from what you)"
+)
 _COPY_RUN = 7  # a copied run of this many words is parroting, not reflecting
 
 
@@ -125,6 +130,14 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
         probe = frame is None and (s.start in probe_sentences or _PROBE_START.match(low) is not None)
         about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
         eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
+        if not eligible and frame is not None and not suggestion and _PARAPHRASE.match(frame.group()):
+            # "It sounds like you're being laid off": a paraphrase in the agent's own words shares few
+            # of the customer's words; a reflective frame about the customer plus content after it counts
+            after = [w for w in words if w.start >= frame.end() and w.content]
+            if len(after) >= 2:
+                out.append(
+                    sig(SignalKind.content_reflection, a, s.start, s.end, strength=0.5, detail="paraphrase")
+                )
         if eligible and (weight >= 1.8 or frame is not None or (about and weight >= 1.4)):
             reflects = _reflects(matched, cust_stems, views)
             said = [w.low for w in words]
