@@ -79,11 +79,17 @@ def test_customer_name_is_not_a_model_name() -> None:
 
 
 def test_hold_back_is_only_as_long_as_the_ambiguity() -> None:
-    guard = build_guard()
+    guard = build_guard(hidden_values=["card ending 4417", "it was 49.99"])
     assert guard.scan("Listen").safe_len == len("Listen")  # cannot start a forbidden phrase
-    assert guard.scan("Listen, as").safe_len == len("Listen, ")  # "as" might become "as an AI"
+    assert guard.scan("Listen, as").safe_len == len("Listen, ")  # "as" might still grow into a swear word
+    assert guard.scan("Listen, as ").safe_len == len("Listen, as ")  # one word of "as an AI" is harmless
+    assert guard.scan("Listen, as an").safe_len == len("Listen, as ")  # the words that would complete it wait
     assert guard.scan("Listen, as I said").safe_len == len("Listen, as I said")
-    assert guard.scan("I").safe_len == 0  # "I am an AI" is still possible
+    assert guard.scan("I").safe_len == 1  # a first token "I" goes out at once
+    assert guard.scan("I am an").safe_len == len("I ")
     assert guard.scan("I want").safe_len == len("I want")
+    assert guard.scan("Oh fu").safe_len == len("Oh ")  # the start of a swear word is held
+    assert guard.scan("Card 44").safe_len == len("Card ")  # and any part of a hidden fact's number
+    assert guard.scan("It was 49").safe_len == len("It was ")
     assert guard.scan("Age").safe_len == 0  # could be an "Agent:" label
     assert guard.scan("Agents").safe_len == len("Agents")

@@ -116,3 +116,10 @@ async def test_reply_deadline_cuts_a_trickling_stream(
     turn = await play(new_session(), AGENT, renderer(provider, reply_deadline_s=0.1))
     assert turn.reply.renderer == FALLBACK_RENDERER
     assert any("too_slow" in e for e in turn.reply.events)
+
+
+async def test_first_token_is_released_at_once(fake: FakeOpenAI, provider: OpenAICompatProvider) -> None:
+    fake.state.enqueue(Behaviour(text="I want my money back today."))
+    turn = await play(new_session(), AGENT, renderer(provider))
+    assert turn.deltas[0].text == "I"  # not held for the next token, though "I am an AI" starts so
+    assert turn.reply.text == "I want my money back today."

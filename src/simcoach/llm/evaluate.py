@@ -92,7 +92,8 @@ def backend_summary(scorer: TurnScorer) -> str:
     if isinstance(judge, LLMJudge):
         parts.append(
             f"judge calls {judge.calls}, turns fallen back to offline {judge.failures}, "
-            f"cache hits {judge.cache.hits}"
+            f"cache hits {judge.cache.hits}, tokens {judge.prompt_tokens} prompt + "
+            f"{judge.completion_tokens} completion"
         )
     if isinstance(scorer, HybridScorer):
         parts.append(

@@ -1,9 +1,9 @@
 """The reply guard: checks the customer's words as they stream, before any piece reaches the agent.
 
 Phrases are matched on word tokens, so "I'm an A.I." and "i m  an ai" are the same. While streaming, the
-guard releases text up to the earliest point where the tail could still grow into a forbidden phrase (a
-"hold-back window" only as long as the ambiguity), so a break like "as an AI language model" is caught
-before any of it is released and ordinary words pass without delay.
+guard holds back only the tail that could still grow into a forbidden phrase (a hold-back window as long
+as the ambiguity), so a break like "as an AI language model" is caught before its forbidden words are
+released, and ordinary words, the first word of a reply included, pass without delay.
 """
 
 from __future__ import annotations
@@ -156,19 +156,34 @@ class ReplyGuard:
         return None
 
     def _partial_hold(self, matches: list[re.Match[str]], tokens: list[str], open_tail: bool) -> int:
-        """Start of the earliest tail that is a proper beginning of some phrase (else the text end)."""
+        """Where to stop releasing: before the part of the tail that could still complete a phrase.
+
+        The first word of a multi-word phrase is released ("as" of "as an AI", "I" of "I am an AI"):
+        alone it is harmless, and the words that would complete the phrase are held. Whole single-word
+        phrases (swearing, model names) and hidden numbers are held from their first character (a lone
+        letter excepted).
+        """
         n = len(tokens)
+        hold = len(matches[-1].string) if matches else 0
         for start in range(max(0, n - self._longest), n):
             span = n - start
+            lone_letter = span == 1 and open_tail and len(tokens[start]) == 1
             for phrase in self._candidates(tokens[start], open_tail and span == 1):
                 if span > len(phrase.tokens) or (span == len(phrase.tokens) and not open_tail):
                     continue
-                if all(
+                if not all(
                     phrase.token_matches(i, tokens[start + i], partial=open_tail and start + i == n - 1)
                     for i in range(span)
                 ):
-                    return matches[start].start()
-        return len(matches[-1].string) if matches else 0
+                    continue
+                if phrase.category is GuardCategory.fact_leak and phrase.tokens[0][:1].isdigit():
+                    return matches[start].start()  # even part of a hidden number says too much
+                if len(phrase.tokens) == 1:
+                    if not lone_letter:
+                        hold = min(hold, matches[start].start())
+                elif span > 1:
+                    hold = min(hold, matches[start + 1].start())
+        return hold
 
     def _candidates(self, token: str, partial: bool) -> Iterable[_Phrase]:
         if not partial:
@@ -189,7 +204,7 @@ class ReplyGuard:
     def _label_hold(self, text: str) -> int:
         line_start = text.rfind("\n") + 1
         tail = text[line_start:].lstrip().lower()
-        if tail and any(label.startswith(tail) for label in P.LABELS):
+        if len(tail) > 1 and any(label.startswith(tail) for label in P.LABELS):
             return line_start
         return len(text)
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from simcoach.content.rubric import Criterion, Rubric
 from simcoach.content.scenario import Scenario
 from simcoach.llm.prompts import environment
-from simcoach.providers.base import ChatMessage, ChatProvider, ChatRequest, JsonSchemaFormat
+from simcoach.providers.base import ChatMessage, ChatProvider, ChatRequest, JsonSchemaFormat, Usage
 from simcoach.providers.errors import ProviderError
 from simcoach.scoring.backend import TurnScorer
 from simcoach.scoring.models import ChatTurn, CriterionScore, Feedback, Span, TurnAssessment
@@ -173,6 +173,8 @@ class LLMJudge:
         self.name = f"llm:{model}/judge-{JUDGE_VERSION}"
         self.failures = 0
         self.calls = 0
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
 
     async def assess(
         self,
@@ -233,6 +235,9 @@ class LLMJudge:
             self.calls += 1
             try:
                 result = await self.provider.complete(request)
+                self.prompt_tokens += result.usage.prompt_tokens
+                self.completion_tokens += result.usage.completion_tokens
+                log.debug("judge call used %s prompt + %s completion tokens", *_tokens(result.usage))
                 parsed = parse_output(result.text, criteria, text)
             except JudgeInvalid as exc:
                 log.warning("judge output invalid (attempt %s): %s", attempt, exc)
@@ -280,6 +285,10 @@ class LLMJudge:
             ChatMessage(role="system", content=env.get_template("judge_system.j2").render(variables).strip()),
             ChatMessage(role="user", content=env.get_template("judge_turn.j2").render(variables).strip()),
         ]
+
+
+def _tokens(usage: Usage) -> tuple[int, int]:
+    return usage.prompt_tokens, usage.completion_tokens
 
 
 def _to_score(c: Criterion, judged: _JudgedCriterion, text: str) -> CriterionScore:
