@@ -33,7 +33,7 @@ CONTENT = ROOT / "tests" / "llm" / "data" / "content"
 SCENARIO = "billing-double-charge"
 TRAINER_KEY = "sck_bench-trainer-key-000000000000000000000"
 AGENT = "I'm so sorry about the double charge, Dennis. Which card did the payments come from?"
-REPLY = "Listen, it's the business Visa. Same as always. I want this sorted today, no more excuses."
+REPLY = "I want this sorted today. It's the business Visa, same as always, no more excuses."
 
 
 def _serve(port_file: Path) -> None:
