@@ -45,6 +45,7 @@ def fast_config(base_url: str, **overrides: float | int) -> ProviderConfig:
         "backoff_base_s": 0.01,
         "backoff_max_s": 0.05,
         "retry_after_cap_s": 0.2,
+        "retry_budget_s": 10.0,
     }
     values.update(overrides)
     return ProviderConfig(
@@ -57,6 +58,7 @@ def fast_config(base_url: str, **overrides: float | int) -> ProviderConfig:
         backoff_base_s=float(values["backoff_base_s"]),
         backoff_max_s=float(values["backoff_max_s"]),
         retry_after_cap_s=float(values["retry_after_cap_s"]),
+        retry_budget_s=float(values["retry_budget_s"]),
     )
 
 

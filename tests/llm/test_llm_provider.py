@@ -15,6 +15,7 @@ from simcoach.providers.errors import (
 from simcoach.providers.openai_compat import OpenAICompatProvider
 from simcoach.providers.retry import parse_retry_after
 
+from .conftest import fast_config
 from .fake_openai import Behaviour, FakeOpenAI
 
 REQ = ChatRequest(model="fake-model", messages=[ChatMessage(role="user", content="hi")])
@@ -120,3 +121,16 @@ def test_parse_retry_after_forms() -> None:
     from datetime import UTC, datetime
 
     assert parse_retry_after({"retry-after": date}, now=datetime(2015, 10, 21, 7, 27, 0, tzinfo=UTC)) == 60.0
+
+
+async def test_retries_stop_at_the_budget(fake: FakeOpenAI) -> None:
+    provider = OpenAICompatProvider(
+        fast_config(fake.base_url, max_retries=50, retry_budget_s=0.3, retry_after_cap_s=0.1)
+    )
+    fake.state.default = Behaviour(kind="status", status=429, retry_after="0.1")
+    try:
+        with pytest.raises(RetriesExhausted) as info:
+            await collect(provider)
+    finally:
+        await provider.aclose()
+    assert 2 <= info.value.attempts <= 5

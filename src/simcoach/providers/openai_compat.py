@@ -44,6 +44,8 @@ class ProviderConfig:
     backoff_base_s: float = 0.5
     backoff_max_s: float = 8.0
     retry_after_cap_s: float = 20.0
+    retry_budget_s: float | None = None
+    """No retry starts later than this after the first attempt; None = the request timeout."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ProviderConfig:
@@ -168,6 +170,7 @@ class OpenAICompatProvider:
             max_retries=self.config.max_retries,
             backoff=self._backoff,
             on_event=on_event,
+            budget_s=self.config.retry_budget_s or self.config.timeout_s,
         )
         try:
             for chunk in opened.buffered:
@@ -232,6 +235,7 @@ class OpenAICompatProvider:
             max_retries=self.config.max_retries,
             backoff=self._backoff,
             on_event=on_event,
+            budget_s=self.config.retry_budget_s or self.config.timeout_s,
         )
 
     async def _complete_once(self, request: ChatRequest, state: _LoopState) -> ChatResult:

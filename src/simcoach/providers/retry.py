@@ -8,7 +8,13 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_before_delay,
+)
 
 from simcoach.providers.base import EventSink
 from simcoach.providers.errors import ProviderError, RetriesExhausted, TransientError
@@ -66,8 +72,13 @@ async def call_with_retries(
     max_retries: int,
     backoff: Backoff,
     on_event: EventSink | None,
+    budget_s: float | None = None,
 ) -> T:
-    """Run ``attempt`` until it succeeds, retrying transient errors; raise RetriesExhausted at the end."""
+    """Run ``attempt`` until it succeeds, retrying transient errors; raise RetriesExhausted at the end.
+
+    With ``budget_s``, no retry starts after that many seconds from the first attempt: the trainee
+    watching "typing" gets the scripted customer instead of an ever longer wait.
+    """
 
     def _before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome is not None else None
@@ -76,7 +87,9 @@ async def call_with_retries(
             on_event(f"fault:{exc.kind} attempt {state.attempt_number}: {exc.message}; retry in {wait:.2f}s")
 
     retrying = AsyncRetrying(
-        stop=stop_after_attempt(max_retries + 1),
+        stop=stop_after_attempt(max_retries + 1)
+        if budget_s is None
+        else stop_after_attempt(max_retries + 1) | stop_before_delay(budget_s),
         wait=backoff,
         retry=retry_if_exception_type(TransientError),
         before_sleep=_before_sleep,
