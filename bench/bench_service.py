@@ -50,12 +50,33 @@ def free_port() -> int:
         return port
 
 
+def tree(pid: int) -> list[int]:
+    """A process and all its descendants (uvicorn workers are children of the serving process)."""
+    out = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        for child in children:
+            out.extend(tree(int(child)))
+    return out
+
+
 def rss_kb(pid: int) -> int:
-    """Resident memory of a process in KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+    """Resident memory of a process tree in KiB."""
+    total = 0
+    for p in tree(pid):
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process tree has used (threads included)."""
+    total = 0
+    for p in tree(pid):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -100,18 +121,22 @@ class Proc:
             self.proc.wait()
 
 
-def start_service(database_url: str) -> Proc:
+KEEP_ENGINE = {"value": "false"}
+
+
+def start_service(database_url: str, workers: int = 1) -> Proc:
     """One ``simcoach serve`` replica."""
     port = free_port()
     env = {
         **os.environ,
+        "SIMCOACH_KEEP_ENGINE_BETWEEN_TURNS": KEEP_ENGINE["value"],
         "SIMCOACH_DATABASE_URL": database_url,
         "SIMCOACH_TRAINER_API_KEY": KEY,
         "SIMCOACH_ADMIN_API_KEY": KEY.replace("sck_", "sca_"),
         "SIMCOACH_LOG_LEVEL": "warning",
     }
     argv = [sys.executable, "-m", "simcoach", "serve", "--port", str(port), "--content", str(CONTENT)]
-    return Proc(argv, env, port, "/healthz")
+    return Proc([*argv, "--workers", str(workers)], env, port, "/healthz")
 
 
 def start_echo() -> Proc:
@@ -139,7 +164,8 @@ def echo_server(port: int) -> None:
         except WebSocketDisconnect:
             return
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    # The same websocket settings as ``simcoach serve`` so the comparison isolates the application.
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False)
 
 
 # ----------------------------------------------------------------------------- clients
@@ -265,9 +291,11 @@ async def settle_rss(proc: Proc) -> int:
     return last
 
 
-async def paced_run(kind: str, n: int, turns: int, pause: float, database_url: str) -> dict[str, Any]:
+async def paced_run(
+    kind: str, n: int, turns: int, pause: float, database_url: str, workers: int = 1
+) -> dict[str, Any]:
     """One paced run against the service or the echo, with memory per idle connection."""
-    proc = start_echo() if kind == "echo" else start_service(database_url)
+    proc = start_echo() if kind == "echo" else start_service(database_url, workers)
     try:
         base, ws_base = f"http://127.0.0.1:{proc.port}", f"ws://127.0.0.1:{proc.port}"
         if kind == "echo":
@@ -278,15 +306,18 @@ async def paced_run(kind: str, n: int, turns: int, pause: float, database_url: s
         before = await settle_rss(proc)
         conns = await open_all(urls, hello=kind != "echo")
         connected = await settle_rss(proc)
+        cpu_before = cpu_s(proc.proc.pid)
         timings, wall = await run_paced(conns, turns, pause, echo=kind == "echo")
+        cpu_used = cpu_s(proc.proc.pid) - cpu_before
         after = await settle_rss(proc)
         for c in conns:
             await c.close()
         return {
-            "kind": kind,
+            "kind": kind if workers == 1 else f"{kind} x{workers} workers",
             "sessions": n,
             **timings.summary(),
             "turns_per_s": len(timings.complete) / wall,
+            "server_cpu_ms_per_turn": 1000 * cpu_used / max(1, len(timings.complete)),
             "kb_per_idle_connected": (connected - before) / n,
             "kb_per_idle_after_turns": (after - before) / n,
         }
@@ -336,10 +367,19 @@ async def saturation(
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     """Run every phase and return the results."""
     sqlite = args.database_url or f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite3"
-    results: dict[str, Any] = {"load_before": os.getloadavg(), "paced": [], "saturation": {}}
+    results: dict[str, Any] = {
+        "load_before": os.getloadavg(),
+        "keep_engine": KEEP_ENGINE["value"],
+        "paced": [],
+        "saturation": {},
+    }
     for n in args.sessions:
-        for kind in ("echo", "service"):
-            row = await paced_run(kind, n, args.turns, args.pause, sqlite)
+        for kind, workers in (
+            ("echo", 1),
+            ("service", 1),
+            *((("service", w),) if (w := args.workers) > 1 else ()),
+        ):
+            row = await paced_run(kind, n, args.turns, args.pause, sqlite, workers)
             results["paced"].append(row)
             print(json.dumps(row))
     if args.saturation:
@@ -381,8 +421,11 @@ def cli() -> None:
         "--levels", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2, 4, 8, 16, 32, 64]
     )
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=2, help="also run the service with this many workers")
+    parser.add_argument("--keep-engine", action="store_true", help="SIMCOACH_KEEP_ENGINE_BETWEEN_TURNS=true")
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
     args = parser.parse_args()
+    KEEP_ENGINE["value"] = "true" if args.keep_engine else "false"
     if args.saturation:
         reset_postgres(args.pg_url)
     if args.database_url and not args.database_url.startswith("sqlite"):

@@ -101,11 +101,11 @@ class Connection:
             return
         try:
             self.principal = await authenticate(self.state.db, _token(self.ws))
-            self.live, rec = await self.state.practice.open_live(self.principal, session_id)
+            self.live, mode = await self.state.practice.open_live(self.principal, session_id)
         except PracticeError as exc:
             await self.refuse(exc)
             return
-        self.coach = rec.mode == "coach"
+        self.coach = mode == "coach"
         await self.send_session()
         try:
             await self._read_loop()

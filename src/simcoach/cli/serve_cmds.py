@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import typer
@@ -28,6 +29,9 @@ def serve(
     ),
     database_url: str | None = typer.Option(None, "--database-url", help="Overrides SIMCOACH_DATABASE_URL."),
     config: Path | None = typer.Option(None, "--config", help="KEY=value env file layered under the env."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64, help="Processes sharing the port (one per core)."
+    ),
 ) -> None:
     """Run the web service (REST API, websocket practice sessions, OpenAPI docs at /docs)."""
     import uvicorn
@@ -44,15 +48,41 @@ def serve(
         updates["content_dir"] = content
     settings = settings.model_copy(update=updates)
     _refuse_outdated_schema(settings)
-    app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
+    options: dict[str, object] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
         # Frames over max_frame_bytes get a coded error from the app; uvicorn's limit is only a backstop.
-        ws_max_size=max(1 << 20, settings.max_frame_bytes * 16),
+        "ws_max_size": max(1 << 20, settings.max_frame_bytes * 16),
+        # Chat frames are small: per-message deflate costs CPU per frame and a zlib context per connection
+        # (tens of KB per idle session) for little gain.
+        "ws_per_message_deflate": False,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        return
+    # Several processes: nothing session-related lives in memory, so they are replicas on one port. Each
+    # worker builds its app from the environment, so pass it the settings given on the command line, and
+    # prepare the schema and keys once here so the workers do not race to do it.
+    _prepare_once(settings)
+    os.environ.update(
+        {
+            "SIMCOACH_DATABASE_URL": settings.database_url,
+            "SIMCOACH_CONTENT_DIR": str(settings.content_dir.resolve()),
+        }
     )
+    uvicorn.run("simcoach.api.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+
+
+def _prepare_once(settings: Settings) -> None:
+    """Create or check the schema and store bootstrap keys (printing a generated admin key once)."""
+    from simcoach.api.app import open_state
+
+    async def run() -> None:
+        state = await open_state(settings)
+        await state.db.dispose()
+
+    asyncio.run(run())
 
 
 def _refuse_outdated_schema(settings: Settings) -> None:

@@ -263,14 +263,15 @@ class LiveSession:
                     session_id=self.session_id,
                     turn=pending.agent_turn,
                     agent_turn_id=pending.id,
-                    assessment=json_of(assessed.assessment),
-                    state=json_of(changed),
+                    # Models go to the JSON columns as they are: the engine's serializer writes them directly.
+                    assessment=assessed.assessment,
+                    state=changed,
                 )
                 values: dict[str, object] = {
                     "next_seq": head.next_seq + 1,
                     "turn": pending.agent_turn,
                     "pending_turn_id": None,
-                    "snapshot": json_of(engine.snapshot()),
+                    "snapshot": engine.snapshot(),
                     "prompt_tokens": head.prompt_tokens + complete.prompt_tokens,
                     "completion_tokens": head.completion_tokens + complete.completion_tokens,
                 }

@@ -26,6 +26,7 @@ from simcoach.practice.views import (
 from simcoach.settings import Settings
 from simcoach.sim.engine import PracticeSession
 from simcoach.store import repository as repo
+from simcoach.store import turns as hot
 from simcoach.store.db import Database
 from simcoach.store.tables import LearnerRecord, SessionRecord, TurnRecord, utcnow
 
@@ -214,11 +215,19 @@ class PracticeService:
         items = [session_read(r, ext, reveal=reveals(principal, r)) for r, ext in rows]
         return SessionList(items=items, total=total, limit=query.limit, offset=query.offset)
 
-    async def open_live(self, principal: Principal, session_id: str) -> tuple[LiveSession, SessionRecord]:
-        """A live handle for a connection, after the access check."""
-        rec, _ = await self.visible(principal, session_id)
+    async def open_live(self, principal: Principal, session_id: str) -> tuple[LiveSession, Mode]:
+        """A live handle for a connection and the session's mode, after the access check."""
+        if not SESSION_ID.fullmatch(session_id):
+            raise NotFound(f"no session '{session_id[:64]}'", field="session_id", code="session_not_found")
+        async with self.db.transaction() as s:
+            head = await hot.head(s, session_id)  # small columns only: nothing large is kept per connection
+        if head is None:
+            raise NotFound(f"no session '{session_id}'", field="session_id", code="session_not_found")
+        if not principal.may_see_learner(head.learner_id):
+            raise Forbidden("this token reaches only its own learner's sessions", field="session_id")
         keep = self.settings.keep_engine_between_turns
-        return LiveSession(self.db, self.backends, session_id, keep_engine=keep), rec
+        mode: Mode = "coach" if head.mode == "coach" else "assessment"
+        return LiveSession(self.db, self.backends, session_id, keep_engine=keep), mode
 
     async def live_view(self, principal: Principal, session_id: str) -> LiveView:
         """The session and transcript so far, as a reconnecting client needs them."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -27,15 +29,24 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def dumps(value: Any) -> str:
+    """JSON for JSON columns; pydantic models serialise themselves (in Rust, without a dict detour)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    return json.dumps(value)
+
+
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     """An async engine with per-backend settings."""
     if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": 10})
+        engine = create_async_engine(url, connect_args={"timeout": 10}, json_serializer=dumps)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # No pre-ping (it costs a round trip per checkout, twice a turn); recycle instead, and a failed
     # statement surfaces as a retryable error to the client.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=300)
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=300, json_serializer=dumps
+    )
 
 
 class Database:
