@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from simcoach.providers.base import EventSink
 from simcoach.providers.errors import ProviderError, RetriesExhausted, TransientError
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def parse_retry_after(headers: dict[str, str] | None, *, now: datetime | None = None) -> float | None:
@@ -83,8 +85,11 @@ async def call_with_retries(
     def _before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome is not None else None
         wait = state.next_action.sleep if state.next_action is not None else 0.0
-        if on_event is not None and isinstance(exc, ProviderError):
-            on_event(f"fault:{exc.kind} attempt {state.attempt_number}: {exc.message}; retry in {wait:.2f}s")
+        if isinstance(exc, ProviderError):
+            event = f"fault:{exc.kind} attempt {state.attempt_number}: {exc.message}; retry in {wait:.2f}s"
+            log.warning("model call: %s", event)
+            if on_event is not None:
+                on_event(event)
 
     retrying = AsyncRetrying(
         stop=stop_after_attempt(max_retries + 1)
@@ -102,8 +107,10 @@ async def call_with_retries(
                 attempts += 1
                 return await attempt()
     except TransientError as exc:
+        event = f"fault:{exc.kind} attempt {attempts}: {exc.message}; giving up"
+        log.warning("model call: %s", event)
         if on_event is not None:
-            on_event(f"fault:{exc.kind} attempt {attempts}: {exc.message}; giving up")
+            on_event(event)
         raise RetriesExhausted(
             f"model call failed after {attempts} attempt(s): {exc.message}", last=exc, attempts=attempts
         ) from exc
