@@ -72,19 +72,22 @@ class Analysed:
         return None
 
 
-def _normalise(word: str) -> str:
-    return word.lower().replace("’", "'")
+def _normalise(text: str) -> str:
+    """Lower-case with straight apostrophes, always the same length as the input (offsets stay valid)."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters (e.g. 'İ') lower-case to two code points
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.replace("’", "'")
 
 
-def analyse_uncached(text: str) -> Analysed:
-    """Tokenise, stem and split a message into sentences."""
-    lex = LEXICON
-    tokens: list[Token] = []
-    for m in _TOKEN.finditer(text):
-        low = _normalise(m.group())
-        if low == "?":
-            tokens.append(Token(m.start(), m.end(), low, low, False, 0.0))
-            continue
+_WORD_INFO: dict[str, tuple[str, bool, float]] = {}
+
+
+def _word_info(low: str) -> tuple[str, bool, float]:
+    """(stem, carries content, specificity weight) of a lower-cased word, cached across messages."""
+    got = _WORD_INFO.get(low)
+    if got is None:
+        lex = LEXICON
         base = low.split("'")[0] if "'" in low else low
         # seven characters of the stem: Snowball leaves "diagnosed"/"diagnosis" as diagnos/diagnosi
         st = stem(base)[:7]
@@ -92,17 +95,33 @@ def analyse_uncached(text: str) -> Analysed:
         weight = 0.0
         if is_content:
             weight = 0.4 if (base in lex.generic or st in lex.generic_stems) else 1.0
-        tokens.append(Token(m.start(), m.end(), low, st, is_content, weight))
-    sentences = _split(text, tokens)
+        got = (st, is_content, weight)
+        if len(_WORD_INFO) < 200_000:  # bound memory on very long batch runs
+            _WORD_INFO[low] = got
+    return got
+
+
+def analyse_uncached(text: str) -> Analysed:
+    """Tokenise, stem and split a message into sentences."""
+    low_text = _normalise(text)
+    tokens: list[Token] = []
+    append = tokens.append
     content: dict[str, float] = {}
-    for t in tokens:
-        if t.content and t.weight > content.get(t.stem, 0.0):
-            content[t.stem] = t.weight
+    for m in _TOKEN.finditer(low_text):
+        low = m.group()
+        start, end = m.span()
+        if low == "?":
+            append(Token(start, end, low, low, False, 0.0))
+            continue
+        st, is_content, weight = _word_info(low)
+        append(Token(start, end, low, st, is_content, weight))
+        if is_content and weight > content.get(st, 0.0):
+            content[st] = weight
     return Analysed(
         text=text,
-        low=_normalise(text),
+        low=low_text,
         tokens=tokens,
-        sentences=sentences,
+        sentences=_split(text, tokens),
         content=content,
         lows=frozenset(t.low for t in tokens),
     )

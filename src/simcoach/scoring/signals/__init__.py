@@ -27,6 +27,7 @@ _ADDRESS = re.compile(
     r"\b\d+[a-z]? \w+ (?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|way|court)\b", re.I
 )
 _NAME = re.compile(r"\b(?i:my name is|my name's|i'm called|call me)\s+([A-Z][a-z]{1,20})")
+_DIGIT = re.compile(r"\d")
 _SHOUT = re.compile(r"\b[A-Z]{4,}\b")
 # the customer's words as the agent would say them, so "my bill doubled" and "your bill doubled" compare
 _PERSPECTIVE = {
@@ -57,11 +58,7 @@ class CustomerView:
     name: str | None
     said: tuple[str, ...] = ()  # the words as the agent would say them back ("my" → "your")
     stems: tuple[tuple[str, int, int], ...] = ()  # (stem, start, end) of each content word
-
-    @property
-    def negative_families(self) -> set[str]:
-        """Families of the negative feelings expressed."""
-        return {f for _, _, f in self.feelings if f in NEGATIVE_FAMILIES}
+    negative_families: frozenset[str] = frozenset()  # families of the negative feelings expressed
 
 
 @lru_cache(maxsize=4096)
@@ -69,11 +66,15 @@ def customer_view(text: str) -> CustomerView:
     """Analyse a customer message once: feelings, sarcasm, distress, questions and given values."""
     a = analyse(text)
     low = a.low
-    feelings = tuple(
-        (m.start(), m.end(), LEXICON.family_of(m.group()) or "other") for m in LEXICON.feeling.finditer(low)
-    )
+    feelings: tuple[tuple[int, int, str], ...] = ()
+    if may_feel(a):
+        feelings = tuple(
+            (m.start(), m.end(), LEXICON.family_of(m.group()) or "other")
+            for m in LEXICON.feeling.finditer(low)
+        )
     sarcastic = _P["sarcasm_cue"].search(low) is not None
-    complaint = any(f in NEGATIVE_FAMILIES for _, _, f in feelings)
+    negative = frozenset(f for _, _, f in feelings if f in NEGATIVE_FAMILIES)
+    complaint = bool(negative)
     distressed = complaint or sarcastic or "!" in text or _SHOUT.search(text) is not None
     questions: list[tuple[int, int]] = []
     for s in a.sentences:
@@ -81,23 +82,22 @@ def customer_view(text: str) -> CustomerView:
         if s.question_mark and not _P["rhetorical_customer_question"].search(seg):
             questions.append((s.start, s.end))
     values: set[str] = set()
-    if _EMAIL.search(text):
+    if "@" in text and _EMAIL.search(text):
         values.add("email")
-    if _NUMBER.search(text):
-        values.add("number")
-    if _POSTCODE.search(text):
-        values.add("postcode")
-    if _DATE.search(text):
-        values.add("date")
-    if _ADDRESS.search(text):
-        values.add("address")
-    name_m = _NAME.search(text)
+    if _DIGIT.search(text):  # every typed value below but names has a digit
+        for slot, pattern in (("number", _NUMBER), ("postcode", _POSTCODE), ("address", _ADDRESS)):
+            if pattern.search(text):
+                values.add(slot)
+        if _DATE.search(text):
+            values.add("date")
+    name_m = _NAME.search(text) if "name" in low or "call" in low else None
     if name_m:
         values.add("name")
     closing = _P["customer_closing"].search(low) is not None and not complaint and not questions
     said = tuple(_PERSPECTIVE.get(tok.low, tok.low) for tok in a.tokens if tok.low != "?")
     return CustomerView(
         said=said,
+        negative_families=negative,
         stems=tuple((tok.stem, tok.start, tok.end) for tok in a.tokens if tok.content),
         a=a,
         feelings=feelings,
@@ -148,6 +148,28 @@ def prepare(context: Sequence[ChatTurn], text: str, scenario: Scenario | None) -
     return TurnInput(
         agent=analyse(text), customers=customers, agents=agents, scenario=scenario, customer_name=name
     )
+
+
+def may_feel(a: Analysed) -> bool:
+    """Whether any word of the message could start a feeling phrase (a set lookup before a big pattern)."""
+    return not FEEL_WORDS.isdisjoint(a.lows) or any(w.startswith(FEEL_PREFIXES) for w in a.lows)
+
+
+def _feeling_gate() -> tuple[frozenset[str], tuple[str, ...]]:
+    from simcoach.scoring.lexicon import feeling_entries
+
+    words: set[str] = set()
+    prefixes: list[str] = []
+    for entry in feeling_entries():
+        first = entry.split()[0]
+        if first.endswith("*"):
+            prefixes.append(first[:-1])
+        else:
+            words.add(first)
+    return frozenset(words), tuple(prefixes)
+
+
+FEEL_WORDS, FEEL_PREFIXES = _feeling_gate()
 
 
 def span(a: Analysed, start: int, end: int, kind: SignalKind | None = None) -> Span:

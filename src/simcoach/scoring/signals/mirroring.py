@@ -7,7 +7,7 @@ import re
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal, Span
-from simcoach.scoring.signals import CustomerView, TurnInput, customer_span, negated_before, sig
+from simcoach.scoring.signals import CustomerView, TurnInput, customer_span, may_feel, negated_before, sig
 from simcoach.scoring.text import Analysed, Sentence, Token
 
 _P = LEXICON.patterns
@@ -30,6 +30,73 @@ _PARAPHRASE = re.compile(
     r"(?:it sounds|it seems|sounds like|seems like|so you|so your|you mean|you're saying|you are saying|"
     r"you feel|you felt|you're feeling|you are feeling|you seem|you sound|what i'm hearing|what i hear|"
     r"if i understand|from what you)"
+)
+# word gates: a pattern can only match a turn that holds one of these words (a set test before a scan)
+_STOCK_WORDS = frozenset(
+    [
+        "understand",
+        "hear",
+        "get",
+        "appreciate",
+        "know",
+        "see",
+        "empathise",
+        "empathize",
+        "sympathise",
+        "sympathize",
+        "feel",
+        "hearing",
+    ]
+)
+_CHECK_WORDS = frozenset(
+    [
+        "right",
+        "correct",
+        "accurate",
+        "fair",
+        "true",
+        "mean",
+        "saying",
+        "wrong",
+        "missed",
+        "anything",
+        "summary",
+        "sound",
+        "feels",
+        "felt",
+        "seems",
+        "understood",
+        "understanding",
+        "hearing",
+        "reading",
+        "correctly",
+        "close",
+        "track",
+        "case",
+    ]
+)
+_ADVICE_WORDS = frozenset(
+    [
+        "maybe",
+        "perhaps",
+        "could",
+        "might",
+        "should",
+        "need",
+        "tried",
+        "considered",
+        "thought",
+        "why",
+        "try",
+        "suggest",
+        "recommend",
+        "if",
+        "what",
+        "help",
+        "may",
+        "can",
+        "consider",
+    ]
 )
 _COPY_RUN = 7  # a copied run of this many words is parroting, not reflecting
 
@@ -59,33 +126,6 @@ def _bucket(pattern: re.Pattern[str], low: str, sentences: list[Sentence]) -> di
     return found
 
 
-_FEEL_WORDS: frozenset[str] = frozenset()
-_FEEL_PREFIXES: tuple[str, ...] = ()
-
-
-def _feeling_gate() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Single words and prefixes that can start a feeling phrase (a set lookup before the big pattern)."""
-    from simcoach.scoring.lexicon import feeling_entries
-
-    words: set[str] = set()
-    prefixes: list[str] = []
-    for entry in feeling_entries():
-        first = entry.split()[0]
-        if first.endswith("*"):
-            prefixes.append(first[:-1])
-        else:
-            words.add(first.rstrip("*"))
-    return frozenset(words), tuple(prefixes)
-
-
-_FEEL_WORDS, _FEEL_PREFIXES = _feeling_gate()
-
-
-def _may_feel(a: Analysed) -> bool:
-    """Whether any word of the turn could start a feeling phrase."""
-    return not _FEEL_WORDS.isdisjoint(a.lows) or any(w.startswith(_FEEL_PREFIXES) for w in a.lows)
-
-
 def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset()) -> list[Signal]:
     """content_reflection, feeling_reflection, understanding_check, stock_frame and parroting.
 
@@ -106,10 +146,11 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
     views = dict(recent)
     sents = a.sentences
     frames = _bucket(_P["reflect_frame"], a.low, sents)
-    stocks = _bucket(_P["stock_frame"], a.low, sents)
-    checks = _bucket(_P["understanding_check"], a.low, sents)
-    suggestions = _bucket(_SUGGESTION, a.low, sents) if recent else {}
-    feelings = _bucket(LEXICON.feeling, a.low, sents) if recent and _may_feel(a) else {}
+    lows = a.lows
+    stocks = _bucket(_P["stock_frame"], a.low, sents) if not _STOCK_WORDS.isdisjoint(lows) else {}
+    checks = _bucket(_P["understanding_check"], a.low, sents) if not _CHECK_WORDS.isdisjoint(lows) else {}
+    suggestions = _bucket(_SUGGESTION, a.low, sents) if recent and not _ADVICE_WORDS.isdisjoint(lows) else {}
+    feelings = _bucket(LEXICON.feeling, a.low, sents) if recent and may_feel(a) else {}
     for s in sents:
         stock = stocks.get(s.start)
         if stock:
