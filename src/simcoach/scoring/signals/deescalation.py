@@ -43,6 +43,12 @@ _TRIGGERS: tuple[tuple[str, SignalKind], ...] = (
     ("dismissive", SignalKind.dismissive),
     ("hostile", SignalKind.hostile_language),
 )
+_DIGIT = re.compile(r"\d")
+_VAGUE_WORDS = frozenset(
+    {"soon", "possible", "asap", "shortly", "due", "point", "while", "eventually", "when", "whenever"}
+    | {"earliest", "near", "sometime", "quickly", "can", "able"}
+)
+_EXPLAIN_WORDS = frozenset({"because", "due", "reason", "why", "happened", "caused", "result", "cause"})
 _COMMIT = re.compile(
     r"\b(?:we(?:'ll| will| are going to|'re going to)|you(?:'ll| will) (?:get|receive|see|hear|have))\b"
 )
@@ -176,7 +182,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
         out.append(sig(SignalKind.ownership, a, own.start(), end))
     committed = own is not None or _COMMIT.search(low) is not None
     step: re.Match[str] | None = _P["action_verb"].search(low) if committed else None
-    ref = _P["reference"].search(low)
+    ref = _P["reference"].search(low) if _DIGIT.search(low) else None
     if step is not None:
         s = a.sentence_at(step.start())
         out.append(sig(SignalKind.next_step, a, s.start if s else step.start(), s.end if s else step.end()))
@@ -186,7 +192,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
     if tf and (step is not None or ref is not None or own is not None):
         out.append(sig(SignalKind.time_frame, a, tf.start(), tf.end()))
     elif tf is None:
-        vague = _P["vague_timeline"].search(low)
+        vague = _P["vague_timeline"].search(low) if not _VAGUE_WORDS.isdisjoint(a.lows) else None
         if vague:
             out.append(sig(SignalKind.vague_timeline, a, vague.start(), vague.end()))
     for name in ("reassurance", "affirmation"):
@@ -194,7 +200,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
         if hope is not None and not negated_before(low, hope.start(), 8):
             out.append(sig(SignalKind.reassurance, a, hope.start(), hope.end(), detail=name))
             break
-    exp = _P["explanation"].search(low)
+    exp = _P["explanation"].search(low) if not _EXPLAIN_WORDS.isdisjoint(a.lows) else None
     if exp:
         out.append(sig(SignalKind.explanation, a, exp.start(), exp.end()))
     alt = _P["alternative"].search(low)

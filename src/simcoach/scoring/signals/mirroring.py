@@ -160,11 +160,13 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
             out.append(sig(SignalKind.understanding_check, a, check.start(), check.end()))
         if not recent:
             continue
-        low = a.low[s.start : s.end]
         frame = frames.get(s.start)
         words = a.words(s)
-        second = any(w.low in LEXICON.second_person for w in words)
         matched = [w for w in words if w.content and w.stem in cust_stems]
+        if frame is None and not matched and s.start not in feelings:
+            continue  # nothing of the customer's and no frame or feeling: nothing to reflect here
+        low = a.low[s.start : s.end]
+        second = any(w.low in LEXICON.second_person for w in words)
         weight = sum(w.weight for w in {w.stem: w for w in matched}.values())
         suggestion = s.start in suggestions
         self_talk = not second and _SELF.match(low) is not None
