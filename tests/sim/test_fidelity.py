@@ -100,9 +100,9 @@ def played(scenario_id: str, agent: str, seed: int = 0) -> Run:
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
-@pytest.mark.parametrize("agent", ["good", "thorough"])
-def test_good_agent_resolves_and_calms(scenario_id: str, agent: str) -> None:
-    run = played(scenario_id, agent)
+@pytest.mark.parametrize(("agent", "seed"), [("good", 0), ("good", 1), ("good", 2), ("thorough", 0)])
+def test_good_agent_resolves_and_calms(scenario_id: str, agent: str, seed: int) -> None:
+    run = played(scenario_id, agent, seed)
     assert run.session is not None
     outcome = run.session.outcome
     assert outcome is not None
@@ -112,8 +112,9 @@ def test_good_agent_resolves_and_calms(scenario_id: str, agent: str) -> None:
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
-def test_bad_agent_escalates(scenario_id: str) -> None:
-    run = played(scenario_id, "bad")
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bad_agent_escalates(scenario_id: str, seed: int) -> None:
+    run = played(scenario_id, "bad", seed)
     assert run.session is not None
     outcome = run.session.outcome
     assert outcome is not None
