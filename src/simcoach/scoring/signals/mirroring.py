@@ -170,7 +170,8 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
         weight = sum(w.weight for w in {w.stem: w for w in matched}.values())
         suggestion = s.start in suggestions
         self_talk = not second and _SELF.match(low) is not None
-        probe = frame is None and (s.start in probe_sentences or _PROBE_START.match(low) is not None)
+        # a probing question asks even when it contains "you feel"; a rising-tone reflection is not a probe
+        probe = s.start in probe_sentences or (frame is None and _PROBE_START.match(low) is not None)
         about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
         eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
         if not eligible and frame is not None and not suggestion and _PARAPHRASE.match(frame.group()):
