@@ -152,3 +152,13 @@ async def test_a_second_turn_waits_for_the_first(make_session: SessionFactory) -
     events = await play(session, "Thanks. Which card was it?")
     assert session.turn == 2
     assert isinstance(events[0], TurnAssessed)
+
+
+async def test_the_scripted_renderer_is_what_none_means(make_session: SessionFactory) -> None:
+    from simcoach.sim.scripted import ScriptedRenderer
+
+    a, b = make_session(seed=3), make_session(seed=3)
+    for line in ("When did the charge happen?", "That makes sense, I'll sort it right now."):
+        plain = [e.model_dump() for e in await play(a, line)]
+        explicit = [e.model_dump() for e in await play(b, line, ScriptedRenderer())]
+        assert plain == explicit

@@ -14,8 +14,9 @@ from simcoach.sim.models import (
     ReplyDelta,
     Restart,
 )
-from simcoach.sim.scripted import pieces
+from simcoach.sim.scripted import ScriptedRenderer
 
+SCRIPTED = ScriptedRenderer()
 FALLBACK_NOTICE = "The customer's reply came from the scripted lines this turn ({why})."
 
 
@@ -35,15 +36,7 @@ async def stream_reply(
     committed = False
     try:
         if renderer is None:
-            for piece in pieces(request.scripted_line):
-                yield ReplyDelta(turn=turn, text=piece)
-            history.append(ChatTurn(role="customer", text=request.scripted_line))
-            committed = True
-            yield ReplyComplete(
-                turn=turn, text=request.scripted_line, intent=request.intent, renderer="scripted"
-            )
-            return
-
+            renderer = SCRIPTED
         report = RenderReport(renderer=getattr(renderer, "name", "renderer"))
         parts: list[str] = []
         streamed = False

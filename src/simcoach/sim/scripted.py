@@ -168,17 +168,20 @@ class ScriptedCustomer:
                     tiers.append(list(lines))
         return tiers
 
-    def _tiers(self, intent: Intent, band: Band) -> list[list[str]]:
+    def _tiers(self, intent: Intent, band: Band, with_value: bool = True) -> list[list[str]]:
         tiers = self._own(intent, band)
         builtin = FALLBACK.get(intent, {})
         tiers.extend(list(builtin[b]) for b in (band, *NEIGHBOURS[band]) if builtin.get(b))
         for related in RELATED.get(intent, ()):
             tiers.extend(self._own(related, band))
+        if not with_value:
+            # With no fact to carry, a line built around {value} would have a hole in it.
+            tiers = [[ln for ln in tier if "{value}" not in ln] for tier in tiers]
         return tiers
 
-    def pick(self, intent: Intent, band: Band, rng: Rng, used: list[str]) -> str:
+    def pick(self, intent: Intent, band: Band, rng: Rng, used: list[str], with_value: bool = True) -> str:
         """A line for the intent and band, avoiding lines already used while any alternative exists."""
-        return self._choose(self._tiers(intent, band), rng, used)
+        return self._choose(self._tiers(intent, band, with_value), rng, used)
 
     @staticmethod
     def _choose(tiers: Sequence[Sequence[str]], rng: Rng, used: list[str]) -> str:
@@ -248,7 +251,7 @@ class ScriptedCustomer:
             elif template is not None:
                 parts.append(fill(template, slots))
         else:
-            lead = self.pick(intent, band, rng, used)
+            lead = self.pick(intent, band, rng, used, with_value=bool(remaining))
             value = (
                 first_person(remaining[0].value, self.pronoun) if remaining and "{value}" in lead else None
             )
@@ -285,8 +288,3 @@ class ScriptedRenderer:
         report.renderer = self.name
         for piece in pieces(request.scripted_line):
             yield piece
-
-
-def word_count(text: str) -> int:
-    """Words in a reply (used by tests comparing personas)."""
-    return len(words(text))
