@@ -13,16 +13,18 @@ from simcoach.scoring.text import Analysed, Sentence, Token
 _P = LEXICON.patterns
 _SUGGESTION = re.compile(
     r"\b(?:maybe you|perhaps you|you could|you might (?:want|try|consider|like)|you should|you need to|"
-    r"have you (?:tried|considered|thought)|why don't you|why not|^\\W*try (?:to|and)|i (?:would )?suggest|"
+    r"have you (?:tried|considered|thought)|why don't you|why not|^\W*try (?:to|and)|i (?:would )?suggest|"
     r"i (?:would )?recommend|i'd (?:suggest|recommend)|if i were you|what if you|it might (?:help|be)|"
-    r"it may help|you can try|consider)\b"
+    r"it may help|you can try|consider|^\W*if you)\b"
 )
 # the agent talking about their own experience (self-disclosure), not about the customer
 _SELF = re.compile(
-    r"^\W*(?:my|our|me too|i (?:was|had|have|went|used|also|too|did|got|remember|lost|myself|once|"
+    r"^\W*(?:my|our|me too|as a \w+ myself|i (?:was|had|have|went|used|also|too|did|got|remember|lost|"
+    r"myself|once|personally|drink|eat|live|work|use|go|love|like|enjoy|hate|can relate|relate|"
     r"really (?:like|love|enjoy))|i'm (?:also|too|the same)|i've (?:been|had|done|also|never|always|found|"
-    r"tried)|when i|we (?:were|had|have|went|used|did|also))\b"
+    r"tried|gone)|when i|we (?:were|had|have|went|used|did|also))\b"
 )
+_EXPERIENCER = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
 _PROBE_START = re.compile(
     r"^\W*(?:what|how|why|when|where|which|who|do|does|did|can|could|would|will|have|has)\b"
 )
@@ -174,7 +176,8 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
         probe = s.start in probe_sentences or (frame is None and _PROBE_START.match(low) is not None)
         about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
         eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
-        if not eligible and frame is not None and not suggestion and _PARAPHRASE.match(frame.group()):
+        paraphrase = frame is not None and _PARAPHRASE.match(frame.group()) is not None
+        if not eligible and paraphrase and not suggestion and not probe:
             # "It sounds like you're being laid off": a paraphrase in the agent's own words shares few
             # of the customer's words; a reflective frame about the customer plus content after it counts
             after = [w for w in words if w.start >= frame.end() and w.content]
@@ -246,7 +249,9 @@ def _feelings(
         family = LEXICON.family_of(m.group()) or "other"
         before = low[max(0, m.start() - 5) : m.start()]
         politeness = before.endswith(("i'm ", " am ")) and m.group() == "afraid"
-        if politeness or negated_before(low, m.start(), 12):
+        clause = low[: m.start()].rsplit(",", 1)[-1]
+        own = not second and _EXPERIENCER.search(clause) is not None  # "I feel lonely too": the agent's
+        if politeness or own or negated_before(low, m.start(), 12):
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
         if family == "relief" and not framed:
             continue  # "I'm glad…" is the agent's feeling; "you sound relieved" reflects the customer's
