@@ -177,7 +177,7 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
         about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
         eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
         paraphrase = frame is not None and _PARAPHRASE.match(frame.group()) is not None
-        if not eligible and paraphrase and not suggestion and not probe:
+        if frame is not None and not eligible and paraphrase and not suggestion and not probe:
             # "It sounds like you're being laid off": a paraphrase in the agent's own words shares few
             # of the customer's words; a reflective frame about the customer plus content after it counts
             after = [w for w in words if w.start >= frame.end() and w.content]
