@@ -82,6 +82,7 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.open_question, UPSET, "Have you tried restarting the app?"),  # advice, not a probe
         (K.closed_question, UPSET, "Would you like me to refund it?"),  # an offer
         (K.closed_question, UPSET, "So you were charged twice?"),  # a reflection said as a question
+        (K.closed_question, UPSET, "I can add a credit to the account. Would that help?"),  # acceptance check
         (K.calm_down, UPSET, "I'd never tell you to calm down; let me fix this."),
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),

@@ -89,7 +89,7 @@ def _role(clause: str) -> str:
         return "advice"
     if _P["request_question"].match(clause):
         return "request"
-    if _P["understanding_check"].match(clause):
+    if _P["understanding_check"].match(clause) or _P["acceptance_question"].match(clause):
         return "check"
     return "probe"
 
