@@ -104,3 +104,12 @@ def test_offline_scorer_satisfies_the_protocol(core: Rubric) -> None:
         scorer.assess(rubric=core, rubric_version="1", context=context, text="Sorry, let me check.")
     )
     assert got == sync
+
+
+def test_acknowledgment_applies_to_complaints_not_to_calm_questions(
+    qa: Rubric, scorer: OfflineScorer
+) -> None:
+    calm = score(scorer, qa, "We close at 4pm on Sundays.", [customer("What time do you close on Sundays?")])
+    assert not calm.scores["acknowledgment"].applicable
+    upset = [customer("The sofa arrived with a big tear in the fabric.")]  # a complaint with no feeling word
+    assert score(scorer, qa, "We close at 4pm.", upset).scores["acknowledgment"].applicable

@@ -75,7 +75,13 @@ def customer_view(text: str) -> CustomerView:
     sarcastic = _P["sarcasm_cue"].search(low) is not None
     negative = frozenset(f for _, _, f in feelings if f in NEGATIVE_FAMILIES)
     complaint = bool(negative)
-    distressed = complaint or sarcastic or "!" in text or _SHOUT.search(text) is not None
+    distressed = (
+        complaint
+        or sarcastic
+        or "!" in text
+        or _SHOUT.search(text) is not None
+        or _P["complaint_cue"].search(low) is not None
+    )
     questions: list[tuple[int, int]] = []
     for s in a.sentences:
         seg = low[s.start : s.end]
