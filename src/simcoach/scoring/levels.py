@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 from simcoach.content.rubric import Criterion
 from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableWhen, SignalKind
+from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal, Span
 from simcoach.scoring.signals import TurnInput, span
+from simcoach.scoring.signals.scenario import disclosures_made
 
 K = SignalKind
 
@@ -78,11 +80,9 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
             and not any(s.kind in TRIGGER_SIGNALS for s in signals)
         ):
             return False, "the customer is calm"
-        if cond is NotApplicableWhen.closing_turn and last is not None and last[1].closing:
-            from simcoach.scoring.lexicon import LEXICON
-
-            if LEXICON.patterns["closing"].search(t.agent.low):
-                return False, "this is the closing of the conversation"
+        closing = last is not None and last[1].closing
+        if cond is NotApplicableWhen.closing_turn and closing and _CLOSING.search(t.agent.low):
+            return False, "this is the closing of the conversation"
         if cond is NotApplicableWhen.no_apology_due:
             apologised_now = any(s.kind in (K.specific_apology, K.hollow_apology) for s in signals)
             due = any(v.distressed for _, v in t.customers)
@@ -92,6 +92,9 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
         if cond is NotApplicableWhen.no_disclosure_due and no_due:
             return False, "the scenario requires no disclosure"
     return True, ""
+
+
+_CLOSING = LEXICON.patterns["closing"]
 
 
 def _apologised_before(t: TurnInput) -> bool:
@@ -270,8 +273,6 @@ def disclosure(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     made_now = s.of(K.disclosure_made, fresh=False)
     if t.scenario is None:
         return Judgement(0, [], 0.5, "no scenario", applicable=False)
-    from simcoach.scoring.signals.scenario import disclosures_made
-
     done = disclosures_made(list(t.agents), t.scenario) | {x.detail for x in made_now}
     need = {d.id for d in t.scenario.required_disclosures}
     if made_now:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind
-from simcoach.scoring.lexicon import LEXICON, NEGATIVE_FAMILIES
+from simcoach.scoring.lexicon import LEXICON, NEGATIVE_FAMILIES, feeling_entries
 from simcoach.scoring.models import ChatTurn, Signal, Span
 from simcoach.scoring.text import Analysed, analyse
 
@@ -162,8 +162,6 @@ def may_feel(a: Analysed) -> bool:
 
 
 def _feeling_gate() -> tuple[frozenset[str], tuple[str, ...]]:
-    from simcoach.scoring.lexicon import feeling_entries
-
     words: set[str] = set()
     prefixes: list[str] = []
     for entry in feeling_entries():
