@@ -80,3 +80,15 @@ def test_formula_stacking_scores_below_a_specific_line(core: Rubric, scorer: Off
         scorer, core, "A missing birthday present is awful. I'm sending a replacement by Friday.", ctx
     )
     assert sum(s.level for s in real.scores.values()) > sum(s.level for s in gamed.scores.values())
+
+
+def test_the_stock_formula_is_weak_once_and_worthless_when_pasted(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    stock = "I understand your frustration and I'm sorry for the inconvenience."
+    ctx = [customer("My broadband keeps dropping and I've lost two client calls. I'm furious.")]
+    once = score(scorer, core, stock, ctx)
+    assert once.scores["deescalation"].level == 1
+    assert once.scores["mirroring"].level == 0
+    pasted = [*ctx, agent(stock), customer("That's it?"), agent(stock), customer("Are you going to fix it?")]
+    assert score(scorer, core, stock, pasted).scores["deescalation"].level == 0

@@ -185,13 +185,13 @@ def score_transcript(
         return
     console = Console()
     table = Table(title=f"{file.name}: {len(scored)} agent turn(s), {rubric.title}")
-    table.add_column("#", justify="right")
+    table.add_column("turn", justify="right")  # agent turns, numbered as the improvements name them
     table.add_column("agent turn", overflow="fold", max_width=60)
     for c in rubric.criteria:
         table.add_column(c.id, justify="center")
-    for i, a in scored:
+    for n, (_, a) in enumerate(scored, 1):
         cells = [f"{s.level}/{s.max_level}" if s.applicable else "n/a" for s in a.scores.values()]
-        table.add_row(str(i + 1), a.text, *cells)
+        table.add_row(str(n), a.text, *cells)
     console.print(table)
     verdict = "[green]PASS[/]" if card.passed else "[red]FAIL[/]"
     console.print(f"Overall {card.overall_percent:.1f}% (pass mark {card.pass_mark:.0f}%): {verdict}")

@@ -123,9 +123,20 @@ def better_line(measure: Measure, t: TurnInput) -> str:
     disclosure = ""
     if measure is Measure.disclosure and t.scenario is not None and t.scenario.required_disclosures:
         disclosure = t.scenario.required_disclosures[0].cues[0]
-    return _line(
-        measure, last[1].a.text, last[1].sarcastic, feeling_word(t), t.customer_name or "", disclosure
-    )
+    view = last[1]
+    if _weight(view.a.text) < 2.0:
+        # "That's it? I need it fixed." says little; ground the line in the complaint just before it
+        earlier = [v for _, v in t.customers[-3:-1] if _weight(v.a.text) >= 2.0]
+        if earlier:
+            view = earlier[-1]
+    return _line(measure, view.a.text, last[1].sarcastic, feeling_word(t), t.customer_name or "", disclosure)
+
+
+@lru_cache(maxsize=4096)
+def _weight(text: str) -> float:
+    """The content weight of a message's most informative sentence."""
+    a = analyse(text)
+    return max((sum(tok.weight for tok in a.tokens[s.first : s.last]) for s in a.sentences), default=0.0)
 
 
 @lru_cache(maxsize=8192)
@@ -142,7 +153,11 @@ def _line(
         return f"{about}Can you walk me through what happened, so I can put it right?"
     if measure is Measure.mirroring:
         return f"{so}, and you're feeling {feel} about it. Have I got that right?"
-    if measure in (Measure.deescalation, Measure.ownership):
+    if measure is Measure.ownership:
+        return (
+            "I'll take this on myself now and message you an update by 5pm today, so you're not chasing us."
+        )
+    if measure is Measure.deescalation:
         ack = (
             f"I'm sorry that {g}; you have every right to feel {feel}. "
             if g
@@ -190,7 +205,7 @@ _PROBLEM: dict[SignalKind, str] = {
     K.leading_question: "A leading or accusatory question raises tension instead of finding out.",
     K.reask: "You asked again for something the customer already gave.",
     K.stacked_questions: "Several questions at once: the customer can answer only one.",
-    K.stock_frame: "A stock phrase like 'I understand' is not a reflection without the customer's specifics.",
+    K.stock_frame: "'I understand' alone is a stock phrase; say what you understood about this customer.",
     K.parroting: "Copying the customer's words verbatim sounds like parroting; put it in your own words.",
     K.calm_down: "Telling a customer to calm down escalates.",
     K.blame: "Blaming the customer escalates.",

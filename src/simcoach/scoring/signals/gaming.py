@@ -101,7 +101,9 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
     acts = any(s.kind in (SignalKind.ownership, SignalKind.next_step) for s in positive)
     low = a.low
     keywords = list(_P["keyword_empathy"].finditer(low)) if _KEYWORD_GATE.search(low) else []
-    if len(keywords) >= 3 and not acts and specific < 1.5 and len(keywords) / max(1, len(words)) >= 0.15:
+    # five or more: one "I understand your frustration, sorry for the inconvenience" is a (weak) formula,
+    # a pile of them is stuffing
+    if len(keywords) >= 5 and not acts and specific < 1.5 and len(keywords) / max(1, len(words)) >= 0.15:
         out.append(
             sig(
                 SignalKind.keyword_stuffing,
