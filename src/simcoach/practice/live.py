@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from simcoach.practice import engine_io
 from simcoach.practice.errors import Conflict, NotFound
 from simcoach.practice.views import json_of
@@ -22,7 +20,7 @@ from simcoach.sim.errors import SessionFinished
 from simcoach.sim.models import Outcome, OutcomeReached, ReplyComplete, ReplyDelta, StateChanged, TurnAssessed
 from simcoach.store import repository as repo
 from simcoach.store import turns as hot
-from simcoach.store.db import Database
+from simcoach.store.db import Database, DbSession
 from simcoach.store.tables import utcnow
 from simcoach.store.turns import SessionHead, StoredTurn
 
@@ -70,21 +68,21 @@ def _conflict() -> Conflict:
     )
 
 
-async def _head(s: AsyncSession, session_id: str) -> SessionHead:
+async def _head(s: DbSession, session_id: str) -> SessionHead:
     found = await hot.head(s, session_id)
     if found is None:
         raise NotFound(f"no session '{session_id}'", code="session_not_found")
     return found
 
 
-async def _content(s: AsyncSession, head: SessionHead) -> engine_io.Content:
+async def _content(s: DbSession, head: SessionHead) -> engine_io.Content:
     return engine_io.cached_content(head) or engine_io.content_from(
         head, await hot.payload(s, head.id, content=True)
     )
 
 
 async def build_scorecard(
-    s: AsyncSession,
+    s: DbSession,
     session_id: str,
     content: engine_io.Content,
     extra: tuple[int, TurnAssessment] | None = None,

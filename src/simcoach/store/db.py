@@ -12,6 +12,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+DbSession = AsyncSession
+"""The session type repository functions take; callers outside store/ name it from here."""
+
 
 def is_sqlite(url: str) -> bool:
     """Whether the URL points at SQLite."""

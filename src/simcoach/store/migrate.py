@@ -10,6 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -60,6 +61,14 @@ async def schema_status(engine: AsyncEngine) -> SchemaStatus:
     async with engine.connect() as conn:
         current = await conn.run_sync(_current)
     return SchemaStatus(current=current, head=head_revision())
+
+
+async def probe(engine: AsyncEngine) -> SchemaStatus | str:
+    """The schema status, or why the database could not be read (for health checks)."""
+    try:
+        return await schema_status(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        return f"{type(exc).__name__}: {exc}"[:200]
 
 
 def _upgrade(connection: Connection) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy.exc import SQLAlchemyError
 
 from simcoach.api.deps import StateDep
 from simcoach.api.errors import error_response
@@ -25,10 +24,9 @@ class HealthRead(BaseModel):
 @router.get("/healthz", response_model=HealthRead, responses={503: {"description": "database down"}})
 async def healthz(state: StateDep) -> HealthRead:
     """200 when the database answers with the expected schema; 503 otherwise."""
-    try:
-        status = await migrate.schema_status(state.db.engine)
-    except (SQLAlchemyError, OSError) as exc:
-        return error_response(503, "database_unavailable", str(exc)[:200])  # type: ignore[return-value]
+    status = await migrate.probe(state.db.engine)
+    if isinstance(status, str):
+        return error_response(503, "database_unavailable", status)  # type: ignore[return-value]
     if not status.up_to_date:
         return error_response(503, "schema_outdated", status.describe())  # type: ignore[return-value]
     return HealthRead(
