@@ -42,7 +42,11 @@ def dumps(value: Any) -> str:
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     """An async engine with per-backend settings."""
     if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": 10}, json_serializer=dumps)
+        # No reset-on-return: every transaction() ends in an explicit commit or rollback, and with
+        # aiosqlite each redundant ROLLBACK is one more hop to the connection's thread.
+        engine = create_async_engine(
+            url, connect_args={"timeout": 10}, json_serializer=dumps, pool_reset_on_return=None
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # No pre-ping (it costs a round trip per checkout, twice a turn); recycle instead, and a failed
