@@ -61,3 +61,22 @@ def test_reload_keeps_last_good_content(settings: Settings, tmp_path: Path) -> N
         assert result["ok"] is False
         assert result["errors"][0]["file"].endswith("test-double-charge.yaml")
         assert client.get("/api/v1/content/scenarios", headers=auth(ADMIN_KEY)).json() == before
+
+
+def test_tokens_in_websocket_urls_are_redacted_from_logs() -> None:
+    import logging
+
+    from simcoach.api.app import RedactTokens
+
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "WebSocket %s" [accepted]',
+        ("127.0.0.1:5", "/api/v1/sessions/ab/ws?token=sct_secret&protocol=1"),
+        None,
+    )
+    assert RedactTokens().filter(record)
+    assert "sct_secret" not in record.getMessage()
+    assert "token=***&protocol=1" in record.getMessage()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +24,29 @@ from simcoach.store import migrate
 from simcoach.store.db import Database, is_sqlite
 
 log = logging.getLogger("simcoach")
+
+
+TOKEN_IN_QUERY = re.compile(r"(token=)[^&\s\"']+")
+
+
+class RedactTokens(logging.Filter):
+    """Hide ``?token=`` values in server logs (websocket clients may pass their token in the URL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's arguments; never drops a record."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                TOKEN_IN_QUERY.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
+            )
+        return True
+
+
+def install_log_redaction() -> None:
+    """Attach the token filter to uvicorn's loggers (idempotent)."""
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
 
 
 class SchemaNotReady(RuntimeError):
@@ -69,6 +93,7 @@ async def open_state(settings: Settings) -> AppState:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; resources are opened by the lifespan, not at import."""
     settings = settings or Settings()
+    install_log_redaction()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
