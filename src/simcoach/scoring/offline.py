@@ -19,7 +19,7 @@ from simcoach.scoring.signals.deescalation import (
 )
 from simcoach.scoring.signals.gaming import gaming_signals, personalisation_signals, repeated_runs
 from simcoach.scoring.signals.mirroring import mirroring_signals
-from simcoach.scoring.signals.probing import find_questions, probing_signals
+from simcoach.scoring.signals.probing import drop_asides, find_questions, probing_signals
 from simcoach.scoring.signals.scenario import scenario_signals
 
 VERSION = "1.0"
@@ -50,7 +50,7 @@ def detect(t: TurnInput) -> list[Signal]:
     signals += gaming_signals(t, signals)
     if t.scenario is not None:
         signals += scenario_signals(t.agent, t.scenario)
-    return _drop_false_reflections(t, signals)
+    return _drop_false_reflections(t, drop_asides(t.agent, signals))
 
 
 _NOT_REFLECTING = frozenset(

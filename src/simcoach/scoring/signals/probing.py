@@ -9,7 +9,7 @@ from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal
 from simcoach.scoring.signals import TurnInput, customer_span, sig
-from simcoach.scoring.text import Analysed
+from simcoach.scoring.text import Analysed, Sentence
 
 _P = LEXICON.patterns
 _MARKERS = re.compile(r"^(?:" + _P["discourse_markers"].pattern + r")\b[\s,!.:-]*", re.IGNORECASE)
@@ -82,7 +82,30 @@ def _classify(clause: str) -> tuple[str | None, bool]:
     return None, False
 
 
+def _later_clause_asks(clause: str) -> bool:
+    """Whether a clause after a comma or 'and' is itself a question, not the rest of a statement."""
+    # "…and do not know if it works?" or "…, which had a deadline?" continue a statement
+    return (
+        _P["aux_subject"].match(clause) is not None
+        or _P["inner_question"].match(clause) is not None
+        or clause.startswith(("what", "how", "why"))
+        or _P["elicitation"].match(clause) is not None
+    )
+
+
+def _tail_check(start: int, end: int, seg: str, last: int) -> Question | None:
+    """A statement ending in '…, is that right?' checks understanding: the whole sentence is the check."""
+    if last == 0:
+        return None
+    tail = seg[last + _strip_markers(seg[last:]) :]
+    if _P["understanding_check"].match(tail) is None:
+        return None
+    return Question(start, end, _CLOSED, False, False, True, True, "check")
+
+
 def _role(clause: str) -> str:
+    if _P["elicitation"].match(clause):
+        return "probe"  # "would you like to tell me what happened?" invites an account, it is no offer
     if _P["phatic_question"].match(clause):
         return "phatic"
     if _P["advice_question"].match(clause):
@@ -106,11 +129,12 @@ def find_questions(a: Analysed) -> list[Question]:
         offsets = [0]
         if s.question_mark:
             offsets += [m.end() for m in _CLAUSE_SPLIT.finditer(seg)]
-        for off in offsets:
+            found = _tail_check(s.start, s.end, seg, offsets[-1])
+        for off in offsets if found is None else ():
             skip = _strip_markers(seg[off:])
             clause = seg[off + skip :]
             kind, syntactic = _classify(clause)
-            if kind is None:
+            if kind is None or (off and not _later_clause_asks(clause)):
                 continue
             elicit = _P["elicitation"].match(clause) is not None
             wh_clear = (
@@ -122,7 +146,8 @@ def find_questions(a: Analysed) -> list[Question]:
             start = s.start + off + skip
             found = Question(start, s.end, kind, leading, elicit, s.question_mark, syntactic, _role(clause))
             break
-        if found is None and s.question_mark:
+        if found is None and s.question_mark and not _P["reflect_frame"].match(seg, _strip_markers(seg)):
+            # "so you feel you have to do everything yourself?" is a reflection, whatever it contains
             inner = _P["inner_question"].search(seg, 1)
             if inner is not None and inner.start() > 0:
                 clause = seg[inner.start() :]
@@ -187,8 +212,8 @@ def probing_signals(t: TurnInput, questions: list[Question]) -> list[Signal]:
         if slot is not None and asks and (_P["reask_marker"].search(seg) or slot in given):
             out.append(sig(SignalKind.reask, a, q.start, q.end, detail=slot))
             continue
-        if q.role in ("advice", "phatic", "check", "request") and slot is None:
-            continue
+        if q.role in ("advice", "phatic") or (q.role in ("check", "request") and slot is None):
+            continue  # only a request or check may still ask for a value ("can you confirm your email?")
         if q.role == "declarative" and slot is None:
             continue  # "So you were charged twice?" is a reflection or check said with a rising tone
         real += 1
@@ -214,3 +239,72 @@ def probing_signals(t: TurnInput, questions: list[Question]) -> list[Signal]:
         first, final = questions[0], questions[-1]
         out.append(sig(SignalKind.stacked_questions, a, first.start, final.end, detail=str(real)))
     return out
+
+
+_ACKNOWLEDGING = frozenset(
+    {
+        SignalKind.content_reflection,
+        SignalKind.feeling_reflection,
+        SignalKind.validation,
+        SignalKind.specific_apology,
+        SignalKind.hollow_apology,
+        SignalKind.stock_frame,
+        SignalKind.understanding_check,
+    }
+)
+_ASKING = frozenset({SignalKind.open_question, SignalKind.closed_question, SignalKind.elicitation})
+_ASIDE_MIN_WORDS = 12  # a sentence or two of real content, not "Oh no." or "I see."
+
+
+def _other_work(a: Analysed, sent: Sentence, words: list[str]) -> bool:
+    """Whether a sentence tells the agent's own story or gives advice (not facts about the customer)."""
+    if not LEXICON.first_person.isdisjoint(words):
+        return True
+    return _P["advice_statement"].search(a.low, sent.start, sent.end) is not None
+
+
+def drop_asides(a: Analysed, signals: list[Signal]) -> list[Signal]:
+    """Drop yes/no questions tacked onto a turn that mostly does other work (advice, a story, facts).
+
+    "I started running when I was low and it helped a lot. Do you have a gym nearby?" bridges to a
+    suggestion; the question is not the point of the turn. Open questions, questions for a value and
+    turns whose other sentences acknowledge or reflect the customer are left alone.
+    """
+    closed = [
+        s
+        for s in signals
+        if s.kind is SignalKind.closed_question and s.span is not None and not _slot(s.span.text.lower())
+    ]
+    if not closed:
+        return signals
+    asking: set[int] = set()
+    acknowledging: set[int] = set()
+    for s in signals:
+        if s.span is None:
+            continue
+        for i, sent in enumerate(a.sentences):
+            if sent.start <= s.span.start < sent.end:
+                if s.kind in _ASKING:
+                    asking.add(i)
+                elif s.kind in _ACKNOWLEDGING:
+                    acknowledging.add(i)
+                break
+    asked = other = 0
+    for i, sent in enumerate(a.sentences):
+        words = [tok.low for tok in a.tokens[sent.first : sent.last] if tok.low != "?"]
+        if i in asking or sent.question_mark:
+            asked += len(words)
+        elif i not in acknowledging and _other_work(a, sent, words):
+            other += len(words)
+    if other < _ASIDE_MIN_WORDS or other <= asked:
+        return signals
+    dropped = {(s.span.start, s.span.end) for s in closed if s.span is not None}
+    return [
+        s
+        for s in signals
+        if not (
+            s.kind in (SignalKind.closed_question, SignalKind.follow_up, SignalKind.elicitation)
+            and s.span is not None
+            and (s.span.start, s.span.end) in dropped
+        )
+    ]

@@ -1,0 +1,63 @@
+"""What a probe is: questions that ask for the customer's account, not checks, advice or asides."""
+
+from __future__ import annotations
+
+import pytest
+
+from simcoach.content.rubric import Rubric
+from simcoach.scoring.models import Signal
+from simcoach.scoring.offline import OfflineScorer
+
+from .conftest import customer, score
+
+NO_SHOW = [
+    customer(
+        "The engineer didn't turn up again. That's the second day off work I've lost and still no broadband!"
+    )
+]
+
+NOT_PROBES = [
+    # a reflection that ends by checking it: understanding, not new information
+    "It sounds like you took two days off work for nothing, is that right?",
+    "So the engineer missed both visits, which left you without broadband all week?",
+    "So you've been without broadband since Monday and do not know when it will be back?",
+    "Do I understand correctly that nobody rang you before the second visit?",
+    "Am I right that the first visit was on Tuesday?",
+    # advice and suggestions phrased as questions
+    "Have you also considered switching to the mobile hotspot while you wait?",
+    "Do you think that maybe you could use the hotspot on your phone for today?",
+    "Is there any chance you could work from a neighbour's connection this afternoon?",
+    # a yes/no question tacked onto a story or advice: the question is not the point of the turn
+    "When my own router did this, the fix was to plug it straight into the master socket and leave it off"
+    " for ten minutes before switching it back on. Do you have a master socket?",
+]
+
+PROBES = [
+    "Would you like to tell me what happened when you rang us about the first visit?",
+    "May I ask what the engineer's text said about the second appointment?",
+    "Do you think the engineer will be able to get into the building next time?",
+    "Have you thought about what would put this right for you?",
+    # an acknowledgement before the question does not make it an aside
+    "Two missed visits and two days off work, that's really not okay. Did anyone call to say he was late?",
+    # an open question after a story still invites the customer's account
+    "My own router did this last winter and the fix was a reset from the master socket, which took ages."
+    " What happens when you try that?",
+    # a question missing its question mark in chat
+    "what happened when you rang us the first time",
+]
+
+
+def _fired(signals: list[Signal]) -> list[tuple[str, str]]:
+    return [(s.kind.value, s.span.text if s.span else "") for s in signals]
+
+
+@pytest.mark.parametrize("text", NOT_PROBES)
+def test_not_a_probe(text: str, core: Rubric, scorer: OfflineScorer) -> None:
+    result = score(scorer, core, text, NO_SHOW)
+    assert result.scores["probing"].level == 0, _fired(result.signals)
+
+
+@pytest.mark.parametrize("text", PROBES)
+def test_a_probe(text: str, core: Rubric, scorer: OfflineScorer) -> None:
+    result = score(scorer, core, text, NO_SHOW)
+    assert result.scores["probing"].level >= 1, _fired(result.signals)
