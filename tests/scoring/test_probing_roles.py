@@ -27,7 +27,12 @@ NOT_PROBES = [
     "Have you also considered switching to the mobile hotspot while you wait?",
     "Do you think that maybe you could use the hotspot on your phone for today?",
     "Is there any chance you could work from a neighbour's connection this afternoon?",
+    "Why not book the first slot of the morning so you're not waiting in all day?",
+    "Have you heard of our priority repair line for customers working from home?",
+    # a statement about the customer said with a rising tone
+    "So you think the engineer went to the wrong flat?",
     # a yes/no question tacked onto a story or advice: the question is not the point of the turn
+    "Have you rung the building manager? It often helps to have them let the engineer in.",
     "When my own router did this, the fix was to plug it straight into the master socket and leave it off"
     " for ten minutes before switching it back on. Do you have a master socket?",
 ]

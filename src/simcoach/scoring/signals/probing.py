@@ -17,6 +17,7 @@ _VOCATIVE = re.compile(r"^[a-z]+,\s+")
 _CLAUSE_SPLIT = re.compile(
     r",\s+|\s+(?:and|but|so|or)\s+(?=(?:what|how|why|when|where|which|who|do|did|is|are|can|could|would|have)\b)"
 )
+_YOU_SUBJECT = re.compile(r"(?:you|you're|you've|you'd|you'll|your \w+)\s+(?!know\b)")
 _ANAPHORA = frozenset({"that", "this", "it", "then", "there", "those", "these", "next"})
 _REQUEST = re.compile(r"\b(?:please|confirm|provide|give me|send me|need|take|have|may i|can i|could i)\b")
 # "what did the driver say?" invites an account; "what's the order number?" asks for one fact
@@ -80,6 +81,12 @@ def _classify(clause: str) -> tuple[str | None, bool]:
     if _P["aux_start"].match(clause):
         return _CLOSED, False
     return None, False
+
+
+def _statement_start(clause: str) -> bool:
+    """Whether a clause opens as a statement about the customer ("you think…", "it sounds like…")."""
+    # "(so) you think the shifts are the problem?" has no inversion: a reflection said with a rising tone
+    return _P["reflect_frame"].match(clause) is not None or _YOU_SUBJECT.match(clause) is not None
 
 
 def _later_clause_asks(clause: str) -> bool:
@@ -146,7 +153,7 @@ def find_questions(a: Analysed) -> list[Question]:
             start = s.start + off + skip
             found = Question(start, s.end, kind, leading, elicit, s.question_mark, syntactic, _role(clause))
             break
-        if found is None and s.question_mark and not _P["reflect_frame"].match(seg, _strip_markers(seg)):
+        if found is None and s.question_mark and not _statement_start(seg[_strip_markers(seg) :]):
             # "so you feel you have to do everything yourself?" is a reflection, whatever it contains
             inner = _P["inner_question"].search(seg, 1)
             if inner is not None and inner.start() > 0:
@@ -256,10 +263,8 @@ _ASKING = frozenset({SignalKind.open_question, SignalKind.closed_question, Signa
 _ASIDE_MIN_WORDS = 12  # a sentence or two of real content, not "Oh no." or "I see."
 
 
-def _other_work(a: Analysed, sent: Sentence, words: list[str]) -> bool:
-    """Whether a sentence tells the agent's own story or gives advice (not facts about the customer)."""
-    if not LEXICON.first_person.isdisjoint(words):
-        return True
+def _advises(a: Analysed, sent: Sentence) -> bool:
+    """Whether a sentence gives advice ("it might help to…", "you could…", "try…")."""
     return _P["advice_statement"].search(a.low, sent.start, sent.end) is not None
 
 
@@ -290,13 +295,18 @@ def drop_asides(a: Analysed, signals: list[Signal]) -> list[Signal]:
                     acknowledging.add(i)
                 break
     asked = other = 0
+    advice = False
     for i, sent in enumerate(a.sentences):
         words = [tok.low for tok in a.tokens[sent.first : sent.last] if tok.low != "?"]
         if i in asking or sent.question_mark:
             asked += len(words)
-        elif i not in acknowledging and _other_work(a, sent, words):
-            other += len(words)
-    if other < _ASIDE_MIN_WORDS or other <= asked:
+        elif i not in acknowledging:
+            advises = _advises(a, sent)
+            advice = advice or advises
+            if advises or not LEXICON.first_person.isdisjoint(words):  # advice or the agent's own story
+                other += len(words)
+    # "Have you talked to your manager? It might help to…" is a suggestion, wherever the question sits
+    if not advice and (other < _ASIDE_MIN_WORDS or other <= asked):
         return signals
     dropped = {(s.span.start, s.span.end) for s in closed if s.span is not None}
     return [
