@@ -230,8 +230,8 @@ async def open_all(urls: list[str], hello: bool) -> list[ClientConnection]:
     return list(await asyncio.gather(*(one(u) for u in urls)))
 
 
-async def service_turn(conn: ClientConnection, cmid: str, text: str, t: Timings) -> None:
-    """One agent turn; times to the first reply_delta and to the reply; drains the coach frames after."""
+async def service_turn(conn: ClientConnection, cmid: str, text: str, t: Timings) -> bool:
+    """One agent turn; times to the first reply_delta and to the reply; False if the session had ended."""
     start = time.perf_counter()
     await conn.send(json.dumps({"type": "agent_message", "client_message_id": cmid, "text": text}))
     first: float | None = None
@@ -245,13 +245,15 @@ async def service_turn(conn: ClientConnection, cmid: str, text: str, t: Timings)
             t.first.append(((first or done) - start) * 1000)
             t.complete.append((done - start) * 1000)
         elif kind == "state":
-            return
+            return True
         elif kind == "error":
-            t.errors += 1
-            return
+            if frame["code"] != "session_finished":  # the customer hung up or accepted: not a failure
+                t.errors += 1
+            return False
+    return False
 
 
-async def echo_turn(conn: ClientConnection, cmid: str, text: str, t: Timings) -> None:
+async def echo_turn(conn: ClientConnection, cmid: str, text: str, t: Timings) -> bool:
     """One echo round trip (the first and the complete frame are the same frame)."""
     start = time.perf_counter()
     await conn.send(json.dumps({"type": "agent_message", "client_message_id": cmid, "text": text}))
@@ -259,6 +261,7 @@ async def echo_turn(conn: ClientConnection, cmid: str, text: str, t: Timings) ->
     ms = (time.perf_counter() - start) * 1000
     t.first.append(ms)
     t.complete.append(ms)
+    return True
 
 
 async def run_paced(
@@ -342,10 +345,27 @@ async def saturation(
         t = Timings()
         stop = time.perf_counter() + seconds
 
-        async def loop(i: int, conn: ClientConnection, t: Timings = t, stop: float = stop) -> None:
+        async def loop(
+            i: int,
+            conn: ClientConnection,
+            t: Timings = t,
+            stop: float = stop,
+            conns: list[ClientConnection] = conns,
+        ) -> None:
             k = 0
-            while time.perf_counter() < stop and k < 35:  # the fixture scenario allows 40 turns
-                await service_turn(conn, f"s{k}", LINES[(i + k) % len(LINES)], t)
+            while time.perf_counter() < stop:
+                if not await service_turn(conn, f"s{k}", LINES[(i + k) % len(LINES)], t) or k >= 35:
+                    # The session ended (the scripted customer hung up): carry on in a new one.
+                    await conn.close()
+                    base = bases[i % len(bases)]
+                    fresh = (await create_sessions(base, 1))[0]
+                    ws = urls_for[i % len(urls_for)]
+                    conn = (await open_all([f"{ws}{fresh['websocket_path']}?token={fresh['token']}"], True))[
+                        0
+                    ]
+                    conns[i] = conn
+                    k = 0
+                    continue
                 k += 1
 
         started = time.perf_counter()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 import re
 import sys
@@ -13,6 +15,7 @@ from fastapi import FastAPI
 from simcoach import __version__
 from simcoach.api import ws
 from simcoach.api.errors import register_handlers
+from simcoach.api.heap import trim_heap_forever
 from simcoach.api.routes import admin, content, health, qa, sessions
 from simcoach.api.state import AppState
 from simcoach.practice import access
@@ -25,6 +28,9 @@ from simcoach.store.db import Database, is_sqlite
 
 log = logging.getLogger("simcoach")
 
+
+HEAP_TRIM_INTERVAL_S = 5.0
+"""How often freed heap pages are handed back to the OS (a trim of a ~100 MB heap takes ~1 ms)."""
 
 TOKEN_IN_QUERY = re.compile(r"(token=)[^&\s\"']+")
 
@@ -99,9 +105,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await open_state(settings)
         app.state.simcoach = state
+        # Everything loaded so far (modules, content, mappers) lives for the whole process: keep it out
+        # of the cyclic collector's full passes, which otherwise rescan it while thousands of sessions run.
+        gc.freeze()
+        trimmer = asyncio.create_task(trim_heap_forever(HEAP_TRIM_INTERVAL_S))
         try:
             yield
         finally:
+            trimmer.cancel()
             await state.db.dispose()
 
     app = FastAPI(
