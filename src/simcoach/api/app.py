@@ -30,7 +30,7 @@ log = logging.getLogger("simcoach")
 
 
 HEAP_TRIM_INTERVAL_S = 5.0
-"""How often freed heap pages are handed back to the OS (a trim of a ~100 MB heap takes ~1 ms)."""
+"""How often freed heap pages are handed back to the OS (see api/heap.py)."""
 
 TOKEN_IN_QUERY = re.compile(r"(token=)[^&\s\"']+")
 
