@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from simcoach.content.rubric import Criterion
 from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableWhen, SignalKind
-from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal, Span
 from simcoach.scoring.signals import TurnInput, span
 from simcoach.scoring.signals.scenario import disclosures_made
@@ -50,38 +49,57 @@ def _top(c: Criterion) -> int:
 class Sigs:
     """The turn's signals restricted to what one criterion uses, with anti-gaming discounts applied."""
 
+    __slots__ = ("all", "all_kinds", "fresh", "fresh_kinds")
+
     def __init__(self, signals: list[Signal], allowed: frozenset[SignalKind], discount: set[int]) -> None:
         self.all = [s for s in signals if s.kind in allowed]
-        self.fresh = [s for i, s in enumerate(signals) if s.kind in allowed and i not in discount]
+        # most turns repeat nothing from earlier turns: share the list instead of filtering twice
+        self.fresh = (
+            [s for i, s in enumerate(signals) if s.kind in allowed and i not in discount]
+            if discount
+            else self.all
+        )
+        # measures ask about many kinds that did not fire: answer those from a set, building no list
+        self.all_kinds = {s.kind for s in self.all}
+        self.fresh_kinds = self.all_kinds if not discount else {s.kind for s in self.fresh}
 
     def of(self, *kinds: SignalKind, fresh: bool = True) -> list[Signal]:
         """Signals of these kinds (only undiscounted ones unless ``fresh`` is False)."""
+        if (self.fresh_kinds if fresh else self.all_kinds).isdisjoint(kinds):
+            return []
         pool = self.fresh if fresh else self.all
         return [s for s in pool if s.kind in kinds]
 
     def has(self, *kinds: SignalKind, fresh: bool = True) -> bool:
         """Whether any signal of these kinds fired."""
-        return bool(self.of(*kinds, fresh=fresh))
+        return not (self.fresh_kinds if fresh else self.all_kinds).isdisjoint(kinds)
 
 
 def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tuple[bool, str]:
     """Whether the criterion applies to this turn, and why not when it does not."""
     last = t.last_customer
-    for cond in criterion.not_applicable_when:
+    for cond in criterion.not_applicable_when:  # each condition computes only what it needs (speed)
         if cond is NotApplicableWhen.no_customer_message and last is None:
             return False, "the customer has not said anything yet"
-        empty = last is not None and not last[1].a.content and not last[1].feelings
-        if cond is NotApplicableWhen.customer_gave_no_content and empty:
+        if (
+            cond is NotApplicableWhen.customer_gave_no_content
+            and last is not None
+            and not last[1].a.content
+            and not last[1].feelings
+        ):
             return False, "the customer's last message had nothing to reflect"
-        calm = not any(v.distressed for _, v in t.customers)
         if (
             cond is NotApplicableWhen.customer_calm
-            and calm
+            and not any(v.distressed for _, v in t.customers)
             and not any(s.kind in TRIGGER_SIGNALS for s in signals)
         ):
             return False, "the customer is calm"
-        closing = last is not None and last[1].closing
-        if cond is NotApplicableWhen.closing_turn and closing and _CLOSING.search(t.agent.low):
+        if (
+            cond is NotApplicableWhen.closing_turn
+            and last is not None
+            and last[1].closing
+            and t.agent.search("closing")
+        ):
             return False, "this is the closing of the conversation"
         if cond is NotApplicableWhen.no_apology_due:
             apologised_now = any(s.kind in (K.specific_apology, K.hollow_apology) for s in signals)
@@ -92,9 +110,6 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
         if cond is NotApplicableWhen.no_disclosure_due and no_due:
             return False, "the scenario requires no disclosure"
     return True, ""
-
-
-_CLOSING = LEXICON.patterns["closing"]
 
 
 def _apologised_before(t: TurnInput) -> bool:

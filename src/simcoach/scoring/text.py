@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -26,8 +28,7 @@ def stem(word: str) -> str:
     return got
 
 
-@dataclass(slots=True)
-class Token:
+class Token(NamedTuple):
     """A word of a message: where it is, its lower-case form and stem, and whether it carries content."""
 
     start: int
@@ -58,11 +59,30 @@ class Analysed:
     tokens: list[Token]
     sentences: list[Sentence]
     content: dict[str, float] = field(default_factory=dict)  # stem -> specificity weight
-    lows: frozenset[str] = frozenset()  # every word, lower-cased: cheap gates before costly patterns
+    # every word lower-cased, plus the part before an apostrophe ("you're" → "you"): cheap gates
+    lows: frozenset[str] = frozenset()
 
     def words(self, sentence: Sentence) -> list[Token]:
         """The word tokens of one sentence (question marks dropped)."""
         return [t for t in self.tokens[sentence.first : sentence.last] if t.low != "?"]
+
+    def _gated_out(self, name: str) -> bool:
+        """Whether no word that pattern ``name`` can start with is in the message (so it cannot match)."""
+        gate = LEXICON.gates.get(name)
+        if gate is None:
+            return False
+        whole, prefixes = gate
+        if not whole.isdisjoint(self.lows):
+            return False
+        return not prefixes or not any(w.startswith(prefixes) for w in self.lows)
+
+    def search(self, name: str) -> re.Match[str] | None:
+        """``LEXICON.patterns[name].search(self.low)``, skipped when no first word of it is present."""
+        return None if self._gated_out(name) else LEXICON.patterns[name].search(self.low)
+
+    def finditer(self, name: str) -> list[re.Match[str]]:
+        """``LEXICON.patterns[name].finditer(self.low)`` as a list, gated the same way as :meth:`search`."""
+        return [] if self._gated_out(name) else list(LEXICON.patterns[name].finditer(self.low))
 
     def sentence_at(self, pos: int) -> Sentence | None:
         """The sentence holding character ``pos``."""
@@ -80,11 +100,13 @@ def _normalise(text: str) -> str:
     return low.replace("’", "'")
 
 
-_WORD_INFO: dict[str, tuple[str, bool, float]] = {}
+_WORD_INFO: dict[str, tuple[str, str, bool, float]] = {}
+_QUESTION_INFO = ("?", "?", False, 0.0)
+_new_token = tuple.__new__  # a token is a tuple: building it from cached word info is one C call
 
 
-def _word_info(low: str) -> tuple[str, bool, float]:
-    """(stem, carries content, specificity weight) of a lower-cased word, cached across messages."""
+def _word_info(low: str) -> tuple[str, str, bool, float]:
+    """(word, stem, carries content, specificity weight) of a lower-cased word, cached across messages."""
     got = _WORD_INFO.get(low)
     if got is None:
         lex = LEXICON
@@ -95,7 +117,7 @@ def _word_info(low: str) -> tuple[str, bool, float]:
         weight = 0.0
         if is_content:
             weight = 0.4 if (base in lex.generic or st in lex.generic_stems) else 1.0
-        got = (st, is_content, weight)
+        got = (low, st, is_content, weight)
         if len(_WORD_INFO) < 200_000:  # bound memory on very long batch runs
             _WORD_INFO[low] = got
     return got
@@ -107,51 +129,44 @@ def analyse_uncached(text: str) -> Analysed:
     tokens: list[Token] = []
     append = tokens.append
     content: dict[str, float] = {}
+    info = _WORD_INFO.get
     for m in _TOKEN.finditer(low_text):
         low = m.group()
-        start, end = m.span()
         if low == "?":
-            append(Token(start, end, low, low, False, 0.0))
+            append(_new_token(Token, m.span() + _QUESTION_INFO))
             continue
-        st, is_content, weight = _word_info(low)
-        append(Token(start, end, low, st, is_content, weight))
-        if is_content and weight > content.get(st, 0.0):
-            content[st] = weight
+        got = info(low) or _word_info(low)
+        append(_new_token(Token, m.span() + got))
+        if got[2] and got[3] > content.get(got[1], 0.0):
+            content[got[1]] = got[3]
     return Analysed(
         text=text,
         low=low_text,
         tokens=tokens,
         sentences=_split(text, tokens),
         content=content,
-        lows=frozenset(t.low for t in tokens),
+        lows=frozenset(t.low for t in tokens) | {t.low.split("'")[0] for t in tokens if "'" in t.low},
     )
 
 
 def _split(text: str, tokens: list[Token]) -> list[Sentence]:
-    bounds: list[tuple[int, int]] = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.end()
-        if text[pos:end].strip():
-            bounds.append((pos, end))
-        pos = end
-    if text[pos:].strip():
-        bounds.append((pos, len(text)))
+    """Sentences that hold at least one token, trimmed of surrounding whitespace."""
+    starts = [tok[0] for tok in tokens]
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    ends.append(len(text))
     sentences: list[Sentence] = []
-    ti = 0
-    for start, end in bounds:
-        first = ti
-        while ti < len(tokens) and tokens[ti].start < end:
-            ti += 1
-        if ti == first:
+    pos = ti = 0
+    for end in ends:
+        if end <= pos:
             continue
-        # trim leading whitespace so spans start on a character
-        while start < end and text[start].isspace():
-            start += 1
-        stop = end
-        while stop > start and text[stop - 1].isspace():
-            stop -= 1
-        sentences.append(Sentence(start, stop, first, ti, "?" in text[start:stop]))
+        hi = bisect_left(starts, end, ti)  # tokens starting before the boundary belong to this sentence
+        if hi > ti:
+            seg = text[pos:end]
+            start = pos + len(seg) - len(seg.lstrip())
+            stop = pos + len(seg.rstrip())
+            sentences.append(Sentence(start, stop, ti, hi, "?" in text[start:stop]))
+            ti = hi
+        pos = end
     return sentences
 
 

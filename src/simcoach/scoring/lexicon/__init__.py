@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from simcoach.scoring.lexicon.gates import Gate, first_words
+
 NEGATIVE_FAMILIES = frozenset(
     {
         "anger",
@@ -69,6 +71,7 @@ class Lexicon:
     patterns: dict[str, re.Pattern[str]]
     feeling: re.Pattern[str]
     feeling_families: dict[str, re.Pattern[str]]
+    gates: dict[str, Gate | None]  # per pattern: the words a match can start with (see gates.py)
 
     def pattern(self, name: str) -> re.Pattern[str]:
         """The compiled phrase pattern called ``name`` in phrases.yaml."""
@@ -105,6 +108,7 @@ def load_lexicon() -> Lexicon:
         patterns=patterns,
         feeling=_compile(_feeling_pattern(every)),
         feeling_families=families,
+        gates={str(k): first_words(str(v)) for k, v in phrases.items()},
     )
 
 

@@ -76,11 +76,11 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
     a = t.agent
     low = a.low
     out: list[Signal] = []
-    has_alternative = _P["alternative"].search(low) is not None
+    has_alternative = a.search("alternative") is not None
     for name, kind in _TRIGGERS:
         if _GATES[name].isdisjoint(a.lows):
             continue
-        for m in _P[name].finditer(low):
+        for m in a.finditer(name):
             if kind is SignalKind.policy_hiding and has_alternative:
                 continue  # a "no" with a reason and an alternative is delivered well, not hidden behind
             if kind in (SignalKind.calm_down, SignalKind.blame) and negated_before(low, m.start(), 30):
@@ -124,7 +124,7 @@ def apology_signals(t: TurnInput) -> list[Signal]:
     cust: set[str] = set()
     for _, view in t.recent_customers:
         cust |= set(view.a.content)
-    for m in _P["apology"].finditer(low):
+    for m in a.finditer("apology"):
         s = a.sentence_at(m.start())
         end = s.end if s is not None else len(low)
         if _P["understand_but"].search(low[m.start() : end]) or negated_before(low, m.start(), 10):
@@ -152,7 +152,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
     cust: set[str] = set()
     for _, view in t.recent_customers:
         cust |= set(view.a.content)
-    for m in _P["validation"].finditer(low):
+    for m in a.finditer("validation"):
         if negated_before(low, m.start(), 10) and "not" not in m.group():
             continue
         s = a.sentence_at(m.start())
@@ -173,7 +173,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
             )
         )
         break
-    own = _P["ownership"].search(low)
+    own = a.search("ownership")
     if own and negated_before(low, own.start(), 40):
         own = None  # "that isn't something I can do" owns nothing
     if own:
@@ -181,7 +181,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
         end = s.end if s is not None else own.end()
         out.append(sig(SignalKind.ownership, a, own.start(), end))
     committed = own is not None or _COMMIT.search(low) is not None
-    step: re.Match[str] | None = _P["action_verb"].search(low) if committed else None
+    step: re.Match[str] | None = a.search("action_verb") if committed else None
     ref = _P["reference"].search(low) if _DIGIT.search(low) else None
     if step is not None:
         s = a.sentence_at(step.start())
@@ -192,18 +192,18 @@ def support_signals(t: TurnInput) -> list[Signal]:
     if tf and (step is not None or ref is not None or own is not None):
         out.append(sig(SignalKind.time_frame, a, tf.start(), tf.end()))
     elif tf is None:
-        vague = _P["vague_timeline"].search(low) if not _VAGUE_WORDS.isdisjoint(a.lows) else None
+        vague = a.search("vague_timeline") if not _VAGUE_WORDS.isdisjoint(a.lows) else None
         if vague:
             out.append(sig(SignalKind.vague_timeline, a, vague.start(), vague.end()))
     for name in ("reassurance", "affirmation"):
-        hope = _P[name].search(low)
+        hope = a.search(name)
         if hope is not None and not negated_before(low, hope.start(), 8):
             out.append(sig(SignalKind.reassurance, a, hope.start(), hope.end(), detail=name))
             break
-    exp = _P["explanation"].search(low) if not _EXPLAIN_WORDS.isdisjoint(a.lows) else None
+    exp = a.search("explanation") if not _EXPLAIN_WORDS.isdisjoint(a.lows) else None
     if exp:
         out.append(sig(SignalKind.explanation, a, exp.start(), exp.end()))
-    alt = _P["alternative"].search(low)
+    alt = a.search("alternative")
     if alt:
         out.append(sig(SignalKind.alternative, a, alt.start(), alt.end()))
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
@@ -115,11 +116,11 @@ def _copied(agent: list[str], customer: list[str]) -> bool:
     return any(tuple(agent[i : i + _COPY_RUN]) in grams for i in range(len(agent) - _COPY_RUN + 1))
 
 
-def _bucket(pattern: re.Pattern[str], low: str, sentences: list[Sentence]) -> dict[int, re.Match[str]]:
+def _bucket(matches: Iterable[re.Match[str]], sentences: list[Sentence]) -> dict[int, re.Match[str]]:
     """The first match of a pattern in each sentence (one scan of the whole turn), keyed by sentence start."""
     found: dict[int, re.Match[str]] = {}
     i = 0
-    for m in pattern.finditer(low):
+    for m in matches:
         while i < len(sentences) and sentences[i].end <= m.start():
             i += 1
         if i == len(sentences):
@@ -147,12 +148,14 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
             cust_stems.setdefault(stem, []).append((idx, start, end))
     views = dict(recent)
     sents = a.sentences
-    frames = _bucket(_P["reflect_frame"], a.low, sents)
+    frames = _bucket(a.finditer("reflect_frame"), sents)
     lows = a.lows
-    stocks = _bucket(_P["stock_frame"], a.low, sents) if not _STOCK_WORDS.isdisjoint(lows) else {}
-    checks = _bucket(_P["understanding_check"], a.low, sents) if not _CHECK_WORDS.isdisjoint(lows) else {}
-    suggestions = _bucket(_SUGGESTION, a.low, sents) if recent and not _ADVICE_WORDS.isdisjoint(lows) else {}
-    feelings = _bucket(LEXICON.feeling, a.low, sents) if recent and may_feel(a) else {}
+    stocks = _bucket(a.finditer("stock_frame"), sents) if not _STOCK_WORDS.isdisjoint(lows) else {}
+    checks = _bucket(a.finditer("understanding_check"), sents) if not _CHECK_WORDS.isdisjoint(lows) else {}
+    suggestions = (
+        _bucket(_SUGGESTION.finditer(a.low), sents) if recent and not _ADVICE_WORDS.isdisjoint(lows) else {}
+    )
+    feelings = _bucket(LEXICON.feeling.finditer(a.low), sents) if recent and may_feel(a) else {}
     for s in sents:
         stock = stocks.get(s.start)
         if stock:

@@ -13,6 +13,8 @@ from simcoach.scoring.text import Analysed, Sentence
 
 _P = LEXICON.patterns
 _MARKERS = re.compile(r"^(?:" + _P["discourse_markers"].pattern + r")\b[\s,!.:-]*", re.IGNORECASE)
+# the elicitation pattern for searching inside a sentence: its "^" branch would test every position
+_ELICIT_SEARCH = re.compile(r"(?<![\w'])(?:" + _P["elicitation"].pattern.replace("(?:^|", "(?:", 1) + ")")
 _VOCATIVE = re.compile(r"^[a-z]+,\s+")
 _CLAUSE_SPLIT = re.compile(
     r",\s+|\s+(?:and|but|so|or)\s+(?=(?:what|how|why|when|where|which|who|do|did|is|are|can|could|would|have)\b)"
@@ -170,9 +172,12 @@ def find_questions(a: Analysed) -> list[Question]:
                 found = Question(s.start + skip, s.end, _CLOSED, leading, False, True, False, "declarative")
         if found is None and elicit_words:
             skip = _strip_markers(seg)
-            m = _P["elicitation"].search(seg[skip:])
+            m = _P["elicitation"].match(seg[skip:])
+            at = s.start + skip
+            if m is None:
+                m, at = _ELICIT_SEARCH.search(seg, skip), s.start
             if m is not None:
-                start = s.start + skip + m.start()
+                start = at + m.start()
                 found = Question(start, s.end, _OPEN, leading, True, False, True)
         if found is not None:
             tagged = _TAG.match(seg) is not None  # "You didn't share your PIN, did you?"

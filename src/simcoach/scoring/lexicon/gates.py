@@ -1,0 +1,87 @@
+"""First-word gates: the words a phrase pattern can start with, read from the pattern's parse tree.
+
+A pattern that begins at a word boundary can only match where one of those words starts, so a turn
+without any of them is skipped, and otherwise the pattern is tried only at those words' offsets
+instead of at every character (Python's regex engine tries each alternative at each position).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# the standard library's own regex parser (no stubs: typed as Any)
+sc: Any = importlib.import_module("re._constants")
+sp: Any = importlib.import_module("re._parser")
+
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'")
+_LIMIT = 400  # more first words than this: not worth gating
+_REPEATS = (sc.MAX_REPEAT, sc.MIN_REPEAT, getattr(sc, "POSSESSIVE_REPEAT", sc.MAX_REPEAT))
+
+Gate = tuple[frozenset[str], tuple[str, ...]]  # whole first words, first-word prefixes
+
+
+class _Open(Exception):
+    """The pattern can start with something no word list describes (a class, \\w, a symbol)."""
+
+
+def _walk(items: list[Any], prefix: str, out: set[tuple[str, bool]]) -> None:
+    """Collect (first word or prefix, is whole word) for the sequence ``items`` after ``prefix``."""
+    for i, (op, av) in enumerate(items):
+        rest = items[i + 1 :]
+        if op is sc.LITERAL:
+            c = chr(av)
+            if c in _WORD and (prefix or c != "'"):
+                prefix += c
+                continue
+            if prefix:
+                out.add((prefix, True))
+                return
+            raise _Open  # a pattern starting with a symbol or space does not start on a word
+        if op is sc.AT:
+            if prefix and av in (sc.AT_BOUNDARY, sc.AT_END, sc.AT_END_STRING):
+                out.add((prefix, True))
+                return
+            if prefix:
+                raise _Open
+            continue
+        if op in (sc.ASSERT, sc.ASSERT_NOT):
+            continue  # look-arounds consume nothing
+        if op is sc.SUBPATTERN:
+            _walk(list(av[-1]) + rest, prefix, out)
+        elif op is sc.BRANCH:
+            for branch in av[1]:
+                _walk(list(branch) + rest, prefix, out)
+        elif op in _REPEATS:
+            low, high, sub = av
+            if low == 0:
+                _walk(rest, prefix, out)
+            if high != 0:
+                _walk(list(sub) + rest, prefix, out)
+        elif op is sc.IN and len(av) <= 4 and all(o is sc.LITERAL and chr(x) in _WORD for o, x in av):
+            for _, x in av:
+                _walk(rest, prefix + chr(x), out)
+        elif prefix:
+            out.add((prefix, False))  # "apologi[sz]e": known up to here, so a prefix
+        else:
+            raise _Open
+        if len(out) > _LIMIT:
+            raise _Open
+        return
+    if not prefix:
+        raise _Open
+    out.add((prefix, False))
+
+
+def first_words(source: str) -> Gate | None:
+    """The gate of a pattern that starts at a word boundary, or None when it cannot be gated."""
+    if not source.startswith("\\b("):
+        return None  # only boundary-led patterns are known to start where a word starts
+    out: set[tuple[str, bool]] = set()
+    try:
+        _walk(list(sp.parse(source)), "", out)
+    except (_Open, RecursionError):
+        return None
+    whole = frozenset(w for w, is_whole in out if is_whole)
+    prefixes = tuple(sorted(w for w, is_whole in out if not is_whole))
+    return whole, prefixes

@@ -1,0 +1,46 @@
+"""First-word gates skip a pattern only where it cannot match: gated search equals the plain search."""
+
+from __future__ import annotations
+
+import json
+
+from simcoach.scoring.lexicon import LEXICON
+from simcoach.scoring.lexicon.gates import first_words
+from simcoach.scoring.text import analyse_uncached
+
+from .conftest import ROOT
+
+
+def _texts() -> list[str]:
+    out: list[str] = []
+    for name in ("contact_center_turns.jsonl", "contact_center_holdout.jsonl"):
+        for line in (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            out.append(item["text"])
+            out += [turn["text"] for turn in item.get("context", [])]
+    # apostrophes, hyphens and words that only start like a gate word
+    out += ["You're right, I'll sort it.", "Your e-mail bounced.", "Apologies, I apologise.", "Yourself?"]
+    return list(dict.fromkeys(out))
+
+
+def test_gated_search_equals_plain_search() -> None:
+    gated = [name for name, gate in LEXICON.gates.items() if gate is not None]
+    assert len(gated) >= 30  # most boundary-led patterns can be gated
+    for text in _texts():
+        a = analyse_uncached(text)
+        for name in gated:
+            pattern = LEXICON.patterns[name]
+            plain = pattern.search(a.low)
+            got = a.search(name)
+            assert (plain and plain.span()) == (got and got.span()), (name, text)
+            assert [m.span() for m in pattern.finditer(a.low)] == [m.span() for m in a.finditer(name)]
+
+
+def test_first_words_of_a_pattern() -> None:
+    gate = first_words(r"\b(?:i'm (?:so )?sorry|apologi[sz]e|we(?:'ll| will) fix|e-?mail|refund\w*)\b")
+    assert gate is not None
+    whole, prefixes = gate
+    assert whole == {"i'm", "we'll", "we", "e", "email", "apologise", "apologize"}
+    assert prefixes == ("refund",)  # "refund", "refunded", "refunding": known only as a prefix
+    assert first_words(r"(?:ok|so)") is None  # not boundary-led: may match inside a word
+    assert first_words(r"\b(?:\d+ days|today)\b") is None  # a digit class: no word list
