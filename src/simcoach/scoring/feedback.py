@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zlib
 from functools import lru_cache
+from typing import cast
 
 from simcoach.content.rubric import Criterion
 from simcoach.content.vocabulary import Measure, SignalKind
@@ -123,13 +124,22 @@ def better_line(measure: Measure, t: TurnInput) -> str:
     disclosure = ""
     if measure is Measure.disclosure and t.scenario is not None and t.scenario.required_disclosures:
         disclosure = t.scenario.required_disclosures[0].cues[0]
-    view = last[1]
-    if _weight(view.a.text) < 2.0:
-        # "That's it? I need it fixed." says little; ground the line in the complaint just before it
-        earlier = [v for _, v in t.customers[-3:-1] if _weight(v.a.text) >= 2.0]
-        if earlier:
-            view = earlier[-1]
-    return _line(measure, view.a.text, last[1].sarcastic, feeling_word(t), t.customer_name or "", disclosure)
+    grounds = t.cache.get("better_line")
+    if grounds is None:  # the same for every criterion of the turn: worked out once
+        view = last[1]
+        if _weight(view.a.text) < 2.0:
+            # "That's it? I need it fixed." says little; ground the line in the complaint just before it
+            earlier = [v for _, v in t.customers[-3:-1] if _weight(v.a.text) >= 2.0]
+            if earlier:
+                view = earlier[-1]
+        grounds = t.cache["better_line"] = (
+            view.a.text,
+            last[1].sarcastic,
+            feeling_word(t),
+            t.customer_name or "",
+        )
+    text, sarcastic, feel, name = cast(tuple[str, bool, str, str], grounds)
+    return _line(measure, text, sarcastic, feel, name, disclosure)
 
 
 @lru_cache(maxsize=4096)

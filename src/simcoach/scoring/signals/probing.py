@@ -142,16 +142,16 @@ def find_questions(a: Analysed) -> list[Question]:
         for off in offsets if found is None else ():
             skip = _strip_markers(seg[off:])
             clause = seg[off + skip :]
-            kind, syntactic = _classify(clause)
-            if kind is None or (off and not _later_clause_asks(clause)):
-                continue
             elicit = _P["elicitation"].match(clause) is not None
             wh_clear = (
                 _P["wh_start"].match(clause) is not None and len(clause.split()) >= 3 and "!" not in clause
             )
-            clear = off == 0 and (_P["aux_subject"].match(clause) is not None or wh_clear)
+            clear = off == 0 and (wh_clear or _P["aux_subject"].match(clause) is not None)
             if not s.question_mark and not elicit and not clear:
                 continue  # without '?' demand clear interrogative syntax at the very start
+            kind, syntactic = _classify(clause)
+            if kind is None or (off and not _later_clause_asks(clause)):
+                continue
             start = s.start + off + skip
             found = Question(start, s.end, kind, leading, elicit, s.question_mark, syntactic, _role(clause))
             break
