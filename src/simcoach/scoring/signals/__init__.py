@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind
@@ -136,6 +137,16 @@ class TurnInput:
     def recent_customers(self) -> list[tuple[int, CustomerView]]:
         """The customer's last two messages (reflections usually reach back that far)."""
         return self.customers[-2:]
+
+    @property
+    def recent_stems(self) -> set[str]:
+        """Content stems of the customer's last two messages, worked out once per turn (several signals)."""
+        got = self.cache.get("recent_stems")
+        if got is None:
+            got = self.cache["recent_stems"] = {
+                st for _, view in self.customers[-2:] for st in view.a.content
+            }
+        return cast(set[str], got)
 
 
 def prepare(context: Sequence[ChatTurn], text: str, scenario: Scenario | None) -> TurnInput:

@@ -121,9 +121,7 @@ def apology_signals(t: TurnInput) -> list[Signal]:
     if "sorr" not in low and "apolog" not in low:
         return []
     out: list[Signal] = []
-    cust: set[str] = set()
-    for _, view in t.recent_customers:
-        cust |= set(view.a.content)
+    cust = t.recent_stems
     for m in a.finditer("apology"):
         s = a.sentence_at(m.start())
         end = s.end if s is not None else len(low)
@@ -149,9 +147,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
     a = t.agent
     low = a.low
     out: list[Signal] = []
-    cust: set[str] = set()
-    for _, view in t.recent_customers:
-        cust |= set(view.a.content)
+    cust = t.recent_stems
     for m in a.finditer("validation"):
         if negated_before(low, m.start(), 10) and "not" not in m.group():
             continue

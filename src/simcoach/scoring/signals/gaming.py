@@ -94,9 +94,7 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
         m = apologies[0]
         out.append(sig(SignalKind.repeated_apology, a, m.start(), m.end(), detail=f"apology {earlier + 1}"))
     words = [tok for tok in a.tokens if tok.low != "?"]
-    cust: set[str] = set()
-    for _, view in t.recent_customers:
-        cust |= set(view.a.content)
+    cust = t.recent_stems
     specific = sum(w for s, w in a.content.items() if s in cust)
     acts = any(s.kind in (SignalKind.ownership, SignalKind.next_step) for s in positive)
     low = a.low
