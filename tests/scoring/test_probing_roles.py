@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simcoach.content.rubric import Rubric
+from simcoach.content.vocabulary import SignalKind as K
 from simcoach.scoring.models import Signal
 from simcoach.scoring.offline import OfflineScorer
 
@@ -66,3 +67,17 @@ def test_not_a_probe(text: str, core: Rubric, scorer: OfflineScorer) -> None:
 def test_a_probe(text: str, core: Rubric, scorer: OfflineScorer) -> None:
     result = score(scorer, core, text, NO_SHOW)
     assert result.scores["probing"].level >= 1, _fired(result.signals)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So the engineer missed both visits and you lost two days off work. Do you agree?",
+        "Do I understand correctly that nobody rang you before the second visit?",
+        "You've had no broadband all week. Is it because you were told he'd come in the morning?",
+    ],
+)
+def test_a_check_is_an_understanding_check(text: str, core: Rubric, scorer: OfflineScorer) -> None:
+    result = score(scorer, core, text, NO_SHOW)
+    assert result.has(K.understanding_check), _fired(result.signals)
+    assert result.scores["probing"].level == 0, _fired(result.signals)

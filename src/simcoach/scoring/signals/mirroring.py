@@ -51,33 +51,6 @@ _STOCK_WORDS = frozenset(
         "hearing",
     ]
 )
-_CHECK_WORDS = frozenset(
-    [
-        "right",
-        "correct",
-        "accurate",
-        "fair",
-        "true",
-        "mean",
-        "saying",
-        "wrong",
-        "missed",
-        "anything",
-        "summary",
-        "sound",
-        "feels",
-        "felt",
-        "seems",
-        "understood",
-        "understanding",
-        "hearing",
-        "reading",
-        "correctly",
-        "close",
-        "track",
-        "case",
-    ]
-)
 _ADVICE_WORDS = frozenset(
     [
         "maybe",
@@ -151,7 +124,7 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
     frames = _bucket(a.finditer("reflect_frame"), sents)
     lows = a.lows
     stocks = _bucket(a.finditer("stock_frame"), sents) if not _STOCK_WORDS.isdisjoint(lows) else {}
-    checks = _bucket(a.finditer("understanding_check"), sents) if not _CHECK_WORDS.isdisjoint(lows) else {}
+    checks = _bucket(a.finditer("understanding_check"), sents)  # gated by its own first words
     suggestions = (
         _bucket(_SUGGESTION.finditer(a.low), sents) if recent and not _ADVICE_WORDS.isdisjoint(lows) else {}
     )
