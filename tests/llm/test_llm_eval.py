@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,7 @@ from simcoach.scoring.evaluate import evaluate
 from simcoach.scoring.offline import OfflineScorer
 
 from .fake_openai import Behaviour, FakeOpenAI
-from .helpers import library
+from .helpers import CONTENT, library
 
 RUBRIC = library().rubric("empathy-core")
 TURNS = [
@@ -76,3 +79,33 @@ async def test_llm_and_hybrid_backends_are_measured(
     again = await evaluate_with(hybrid, data, RUBRIC)
     assert again.items == len(TURNS)
     assert "criteria decided by the judge" in backend_summary(hybrid)
+
+
+def run_eval(data: Path, backend: str, base_url: str | None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SIMCOACH_CONTENT_DIR": str(CONTENT), "SIMCOACH_LLM_MODEL": "judge-model"}
+    if base_url is not None:
+        env["SIMCOACH_LLM_BASE_URL"] = base_url
+    return subprocess.run(
+        [sys.executable, "-m", "simcoach", "eval", str(data), "--backend", backend, "--no-progress"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_eval_cli_measures_llm_and_hybrid(fake: FakeOpenAI, tmp_path: Path) -> None:
+    fake.state.responder = judge_answers
+    data = write_items(tmp_path / "items.jsonl")
+    llm = run_eval(data, "llm", fake.base_url)
+    assert llm.returncode == 0, llm.stderr
+    assert "scorer llm:judge-model/judge-1" in llm.stdout
+    assert "judge calls 4, turns fallen back to offline 0" in llm.stdout
+    hybrid = run_eval(data, "hybrid", fake.base_url)
+    assert hybrid.returncode == 0, hybrid.stderr
+    assert "scorer hybrid/offline/" in hybrid.stdout
+    assert "criteria decided by the judge" in hybrid.stdout
+    offline = run_eval(data, "llm", None)  # no endpoint: the offline scorer serves, and says so
+    assert offline.returncode == 0, offline.stderr
+    assert "scorer offline/" in offline.stdout

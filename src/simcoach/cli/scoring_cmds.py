@@ -213,18 +213,30 @@ def eval_cmd(
     """Agreement with human labels (P, R, F1, κ) beside a trivial baseline, and firing rate per label."""
     from simcoach.scoring.evaluate import evaluate, render_markdown
 
-    if backend != "offline":
-        _err.print("[red]error:[/] eval runs the offline backend for now (--backend offline)")
-        raise typer.Exit(2)
     if not data.is_file():
         _err.print(f"[red]error:[/] {data}: no such file")
         raise typer.Exit(2)
     rubric, _ = load_rubric(content, rubric_id)
+    scorer_name, summary = "offline", ""
     with byte_progress(data, "evaluating", progress) as tick:
         sizes = _line_offsets(data)
-        report = evaluate(data, rubric, progress=lambda n: tick(sizes(n)))
-    typer.echo(f"{data.name}: {report.items} turn(s), rubric {rubric.id} {rubric.version}, scorer offline\n")
+        if backend == "offline":
+            report = evaluate(data, rubric, progress=lambda n: tick(sizes(n)))
+        else:
+            # llm/hybrid are async (a model call per turn) and resolve through the LLM factory,
+            # which falls back to the offline scorer when no endpoint is configured (see docs/llm.md).
+            from simcoach.llm.evaluate import backend_summary, evaluate_with
+
+            scorer = backend_or_exit(backend)
+            scorer_name = scorer.name
+            report = asyncio.run(evaluate_with(scorer, data, rubric, progress=lambda n: tick(sizes(n))))
+            summary = backend_summary(scorer)
+    typer.echo(
+        f"{data.name}: {report.items} turn(s), rubric {rubric.id} {rubric.version}, scorer {scorer_name}\n"
+    )
     typer.echo(render_markdown(report))
+    if summary:
+        typer.echo(summary)
     for bad in report.bad_lines[:20]:
         _err.print(f"[yellow]{escape(f'{data}:{bad}')}[/] — skipped")
     if report.bad_lines:
