@@ -74,12 +74,20 @@ async def test_two_replicas_cannot_both_advance_one_session(replicas: tuple[Serv
     await asyncio.gather(on_a.say("from-a", PRACTICE), on_b.say("from-b", PRACTICE))
     first_a, first_b = await asyncio.gather(on_a.recv(), on_b.recv())
     kinds = sorted([first_a["type"], first_b["type"]])
-    assert kinds == ["ack", "error"], (first_a, first_b)
-    error = first_a if first_a["type"] == "error" else first_b
-    assert error["code"] in {"turn_in_flight", "session_conflict"}
-    winner = on_a if first_a["type"] == "ack" else on_b
-    await winner.until("reply")
+    if kinds == ["ack", "error"]:  # the usual case: both arrive while one turn is in flight
+        error = first_a if first_a["type"] == "error" else first_b
+        assert error["code"] in {"turn_in_flight", "session_conflict"}
+        winner = on_a if first_a["type"] == "ack" else on_b
+        await winner.until("reply")
+        expected = ["customer", "agent", "customer"]
+    else:  # one replica was slow enough that the other's turn was complete: then they ran in turn
+        assert kinds == ["ack", "ack"], (first_a, first_b)
+        assert first_a["agent_turn"] != first_b["agent_turn"]
+        await on_a.until("reply")
+        await on_b.until("reply")
+        expected = ["customer", "agent", "customer", "agent", "customer"]
     await on_a.close()
     await on_b.close()
     body = a.transcript(s["session"]["id"])
-    assert [m["role"] for m in body["messages"]] == ["customer", "agent", "customer"]
+    assert [m["role"] for m in body["messages"]] == expected  # one linear transcript, never a fork
+    assert [m["seq"] for m in body["messages"]] == list(range(len(expected)))
