@@ -1,9 +1,7 @@
-"""First-word gates: the words a phrase pattern can start with, read from the pattern's parse tree.
+"""First-word gates: the words a phrase pattern can start with, read from the pattern's parse tree."""
 
-A pattern that begins at a word boundary can only match where one of those words starts, so a turn
-without any of them is skipped, and otherwise the pattern is tried only at those words' offsets
-instead of at every character (Python's regex engine tries each alternative at each position).
-"""
+# A pattern that begins at a word boundary can only match where one of those words starts, so a turn
+# holding none of them skips the pattern (Python's regex engine tries every alternative at every position).
 
 from __future__ import annotations
 

@@ -274,12 +274,9 @@ def _advises(a: Analysed, sent: Sentence) -> bool:
 
 
 def drop_asides(a: Analysed, signals: list[Signal]) -> list[Signal]:
-    """Drop yes/no questions tacked onto a turn that mostly does other work (advice, a story, facts).
-
-    "I started running when I was low and it helped a lot. Do you have a gym nearby?" bridges to a
-    suggestion; the question is not the point of the turn. Open questions, questions for a value and
-    turns whose other sentences acknowledge or reflect the customer are left alone.
-    """
+    """Drop yes/no questions that bridge to advice or the agent's own story (not the point of the turn)."""
+    # "I started running when I was low and it helped a lot. Do you have a gym nearby?" leads into a
+    # suggestion. Open questions, questions for a value and acknowledging sentences are left alone.
     closed = [
         s
         for s in signals
