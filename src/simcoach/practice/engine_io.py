@@ -128,10 +128,13 @@ def _renderer(settings: Settings) -> Renderer | None:
         return None
 
 
-def restore(content: Content, snapshot: dict[str, Any], scorer: TurnScorer) -> PracticeSession:
-    """The engine as of a stored snapshot, with the session's own content."""
+def restore(content: Content, snapshot: dict[str, Any] | str, scorer: TurnScorer) -> PracticeSession:
+    """The engine as of a stored snapshot (data or JSON text), with the session's own content."""
     scenario, persona, rubric = content
-    snap = SessionSnapshot.model_validate(snapshot)
+    if isinstance(snapshot, str):
+        snap = SessionSnapshot.model_validate_json(snapshot)
+    else:
+        snap = SessionSnapshot.model_validate(snapshot)
     return PracticeSession.restore(snap, scenario=scenario, persona=persona, rubric=rubric, scorer=scorer)
 
 

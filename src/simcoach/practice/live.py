@@ -191,11 +191,11 @@ class LiveSession:
                 if pending is None:  # pragma: no cover - the foreign key makes this impossible
                     return None
             content = await _content(s, head)
-            data = await hot.payload(s, self.session_id, content=False)
-        if data.get("version") != head.version:
+            stored = await hot.snapshot_text(s, self.session_id)
+        if stored is None or stored[0] != head.version:
             self._forget()
             raise _conflict()
-        return head, pending, engine_io.restore(content, data["snapshot"], self.backends.scorer)
+        return head, pending, engine_io.restore(content, stored[1], self.backends.scorer)
 
     async def reply(self) -> AsyncIterator[ReplyDelta | TurnCommitted]:
         """Answer the pending agent turn, if any: stream the reply, then commit it and yield the result."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, Text, insert, select
+from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from simcoach.store.tables import AssessmentRecord, SessionRecord, TurnRecord, utcnow
@@ -67,6 +68,14 @@ async def payload(db: AsyncSession, session_id: str, *, content: bool) -> dict[s
         cols += [S.c.scenario_json, S.c.persona_json, S.c.rubric_json]
     row = (await db.execute(select(*cols).where(S.c.id == session_id))).first()
     return dict(row._mapping) if row is not None else {}
+
+
+async def snapshot_text(db: AsyncSession, session_id: str) -> tuple[int, str] | None:
+    """The session's version and its engine snapshot as JSON text (parsed once, by pydantic, not twice)."""
+    row = (
+        await db.execute(select(S.c.version, cast_(S.c.snapshot, Text)).where(S.c.id == session_id))
+    ).first()
+    return (int(row[0]), str(row[1])) if row is not None else None
 
 
 async def stored_turn(db: AsyncSession, turn_id: int) -> StoredTurn | None:
