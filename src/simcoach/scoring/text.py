@@ -129,29 +129,35 @@ def analyse_uncached(text: str) -> Analysed:
     tokens: list[Token] = []
     append = tokens.append
     content: dict[str, float] = {}
+    starts: list[int] = []
+    words: set[str] = set()
     info = _WORD_INFO.get
     for m in _TOKEN.finditer(low_text):
         low = m.group()
+        span = m.span()
+        starts.append(span[0])
+        words.add(low)
         if low == "?":
-            append(_new_token(Token, m.span() + _QUESTION_INFO))
+            append(_new_token(Token, span + _QUESTION_INFO))
             continue
         got = info(low) or _word_info(low)
-        append(_new_token(Token, m.span() + got))
+        append(_new_token(Token, span + got))
         if got[2] and got[3] > content.get(got[1], 0.0):
             content[got[1]] = got[3]
+        if "'" in low:
+            words.add(low.split("'")[0])
     return Analysed(
         text=text,
         low=low_text,
         tokens=tokens,
-        sentences=_split(text, tokens),
+        sentences=_split(text, starts),
         content=content,
-        lows=frozenset(t.low for t in tokens) | {t.low.split("'")[0] for t in tokens if "'" in t.low},
+        lows=frozenset(words),
     )
 
 
-def _split(text: str, tokens: list[Token]) -> list[Sentence]:
-    """Sentences that hold at least one token, trimmed of surrounding whitespace."""
-    starts = [tok[0] for tok in tokens]
+def _split(text: str, starts: list[int]) -> list[Sentence]:
+    """Sentences that hold at least one token (given by its start offset), trimmed of whitespace."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     ends.append(len(text))
     sentences: list[Sentence] = []

@@ -73,7 +73,7 @@ def customer_view(text: str) -> CustomerView:
             (m.start(), m.end(), LEXICON.family_of(m.group()) or "other")
             for m in LEXICON.feeling.finditer(low)
         )
-    sarcastic = _P["sarcasm_cue"].search(low) is not None
+    sarcastic = a.search("sarcasm_cue") is not None
     negative = frozenset(f for _, _, f in feelings if f in NEGATIVE_FAMILIES)
     complaint = bool(negative)
     distressed = (
@@ -81,7 +81,7 @@ def customer_view(text: str) -> CustomerView:
         or sarcastic
         or "!" in text
         or _SHOUT.search(text) is not None
-        or _P["complaint_cue"].search(low) is not None
+        or a.search("complaint_cue") is not None
     )
     questions: list[tuple[int, int]] = []
     for s in a.sentences:
@@ -100,7 +100,7 @@ def customer_view(text: str) -> CustomerView:
     name_m = _NAME.search(text) if "name" in low or "call" in low else None
     if name_m:
         values.add("name")
-    closing = _P["customer_closing"].search(low) is not None and not complaint and not questions
+    closing = not complaint and not questions and a.search("customer_closing") is not None
     said = tuple(_PERSPECTIVE.get(tok.low, tok.low) for tok in a.tokens if tok.low != "?")
     return CustomerView(
         said=said,
