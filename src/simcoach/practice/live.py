@@ -20,7 +20,7 @@ from simcoach.sim.errors import SessionFinished
 from simcoach.sim.models import Outcome, OutcomeReached, ReplyComplete, ReplyDelta, StateChanged, TurnAssessed
 from simcoach.store import repository as repo
 from simcoach.store import turns as hot
-from simcoach.store.db import Database, DbSession
+from simcoach.store.db import Database, DbConn, DbSession, RawJson
 from simcoach.store.tables import utcnow
 from simcoach.store.turns import SessionHead, StoredTurn
 
@@ -68,14 +68,14 @@ def _conflict() -> Conflict:
     )
 
 
-async def _head(s: DbSession, session_id: str) -> SessionHead:
+async def _head(s: DbConn, session_id: str) -> SessionHead:
     found = await hot.head(s, session_id)
     if found is None:
         raise NotFound(f"no session '{session_id}'", code="session_not_found")
     return found
 
 
-async def _content(s: DbSession, head: SessionHead) -> engine_io.Content:
+async def _content(s: DbConn, head: SessionHead) -> engine_io.Content:
     return engine_io.cached_content(head) or engine_io.content_from(
         head, await hot.payload(s, head.id, content=True)
     )
@@ -110,16 +110,19 @@ class LiveSession:
         self._head: SessionHead | None = None
         self._pending: StoredTurn | None = None
         self._engine: PracticeSession | None = None
+        # The engine snapshot (JSON text) as of the accept's own version check, read in that same UPDATE;
+        # held only while a turn is pending, never while the connection is idle.
+        self._snapshot: tuple[int, str] | None = None
 
     def _forget(self) -> None:
-        self._head, self._pending, self._engine = None, None, None
+        self._head, self._pending, self._engine, self._snapshot = None, None, None, None
 
     async def accept(self, client_message_id: str, text: str) -> Accepted:
         """Store an agent message once (idempotent per client id), mark it pending, commit, then return."""
         for _ in range(ATTEMPTS):
             known = self._head
             try:
-                async with self.db.transaction() as s:
+                async with self.db.connection() as s:
                     # Fast path: this connection committed last, so its copy of the head is current unless
                     # the version check below says otherwise.
                     fast = known is not None and known.status == "active" and known.pending_turn_id is None
@@ -136,7 +139,7 @@ class LiveSession:
                                 code="turn_in_flight",
                             )
                     agent_turn = head.turn + 1
-                    turn_id = await hot.insert_turn(
+                    turn_id = await hot.add_turn(
                         s,
                         session_id=self.session_id,
                         seq=head.next_seq,
@@ -145,13 +148,15 @@ class LiveSession:
                         text=text,
                         client_message_id=client_message_id,
                     )
-                    version = await repo.advance(
+                    # The version check also hands back the snapshot the reply starts from: no read later.
+                    version, snapshot = await hot.advance_returning_snapshot(
                         s, self.session_id, head.version, next_seq=head.next_seq + 1, pending_turn_id=turn_id
                     )
                 self._head = replace(
                     head, version=version, next_seq=head.next_seq + 1, pending_turn_id=turn_id
                 )
                 self._pending = StoredTurn(turn_id, head.next_seq, agent_turn, text, client_message_id)
+                self._snapshot = (version, snapshot)
                 if not fast:
                     self._engine = None  # the head was re-read: a cached engine may be stale
                 return Accepted(
@@ -174,15 +179,16 @@ class LiveSession:
 
     async def _prepare(self) -> tuple[SessionHead, StoredTurn, PracticeSession] | None:
         """The head, the pending turn and the engine to answer it with; None if nothing is pending."""
-        head, pending, engine = self._head, self._pending, self._engine
-        if (
-            head is not None
-            and pending is not None
-            and head.pending_turn_id == pending.id
-            and engine is not None
-        ):
-            return head, pending, engine
-        async with self.db.transaction() as s:
+        head, pending, engine, snapshot = self._head, self._pending, self._engine, self._snapshot
+        self._snapshot = None
+        if head is not None and pending is not None and head.pending_turn_id == pending.id:
+            if engine is not None:
+                return head, pending, engine
+            content = engine_io.cached_content(head)
+            if snapshot is not None and snapshot[0] == head.version and content is not None:
+                # Everything is from this connection's own committed accept: no read needed.
+                return head, pending, engine_io.restore(content, snapshot[1], self.backends.scorer)
+        async with self.db.connection() as s:
             if head is None or pending is None or head.pending_turn_id != pending.id:
                 head = await _head(s, self.session_id)
                 if head.pending_turn_id is None:
@@ -240,9 +246,11 @@ class LiveSession:
         complete: ReplyComplete,
         outcome: Outcome | None,
     ) -> TurnCommitted:
+        # Core on a bare connection, unless the session ends here (the scorecard reads through the ORM).
+        tx = self.db.connection() if outcome is None else self.db.transaction()
         try:
-            async with self.db.transaction() as s:
-                reply_id = await hot.insert_turn(
+            async with tx as s:
+                reply_id = await hot.add_turn(
                     s,
                     session_id=self.session_id,
                     seq=head.next_seq,
@@ -256,7 +264,7 @@ class LiveSession:
                     completion_tokens=complete.completion_tokens,
                     events=list(complete.events),
                 )
-                await hot.insert_assessment(
+                await hot.add_assessment(
                     s,
                     session_id=self.session_id,
                     turn=pending.agent_turn,
@@ -269,12 +277,14 @@ class LiveSession:
                     "next_seq": head.next_seq + 1,
                     "turn": pending.agent_turn,
                     "pending_turn_id": None,
-                    "snapshot": engine.snapshot(),
+                    # Lean: the assessments are stored per turn in their own table, not in every snapshot.
+                    "snapshot": RawJson(engine.snapshot_json(assessments=False)),
                     "prompt_tokens": head.prompt_tokens + complete.prompt_tokens,
                     "completion_tokens": head.completion_tokens + complete.completion_tokens,
                 }
                 card = None
                 if outcome is not None:
+                    assert isinstance(s, DbSession)
                     content = await _content(s, head)
                     card = await build_scorecard(
                         s, self.session_id, content, (pending.agent_turn, assessed.assessment)
@@ -286,7 +296,7 @@ class LiveSession:
                         session_id=self.session_id,
                         payload=event_payload(head, outcome, card),
                     )
-                version = await repo.advance(s, self.session_id, head.version, **values)
+                version = await hot.advance(s, self.session_id, head.version, **values)
         except (repo.StaleVersion, repo.IntegrityError):
             self._forget()
             raise _conflict() from None
@@ -331,7 +341,7 @@ class LiveSession:
                     outcome = engine.end(reason or "the agent ended the chat").outcome
                     card = await build_scorecard(s, rec.id, content)
                     values: dict[str, object] = {
-                        "snapshot": json_of(engine.snapshot()),
+                        "snapshot": RawJson(engine.snapshot_json(assessments=False)),
                         **finish_values(outcome, card),
                     }
                     await repo.add_event(

@@ -106,6 +106,10 @@ def _detached(snap: SessionSnapshot) -> SessionSnapshot:
     return snap.model_copy(update=fields)
 
 
+_LEAN = {"assessments"}
+"""Snapshot fields a lean snapshot leaves out (stored elsewhere by the caller, never read by a turn)."""
+
+
 class PracticeSession:
     """One practice chat against a simulated customer; see docs/engine.md."""
 
@@ -184,6 +188,18 @@ class PracticeSession:
     def snapshot(self) -> SessionSnapshot:
         """The whole session state (a deep copy, safe to serialise while the session goes on)."""
         return _detached(self._s)
+
+    def snapshot_json(self, *, assessments: bool = True) -> str:
+        """The snapshot as JSON text, serialised straight from the live state (no copy).
+
+        With ``assessments=False`` the per-turn assessments are left out: a caller that stores them
+        elsewhere (the practice service) keeps the snapshot small. Nothing in a turn reads past
+        assessments, so a session restored from it plays on identically; only :attr:`assessments` then
+        lists the turns played since the restore.
+        """
+        if assessments:
+            return self._s.model_dump_json()
+        return self._s.model_dump_json(exclude=_LEAN)
 
     def end(self, reason: str = "the agent ended the chat") -> OutcomeReached:
         """End the chat from the agent's side; on a finished session, the existing outcome."""

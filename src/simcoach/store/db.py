@@ -10,10 +10,25 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 DbSession = AsyncSession
 """The session type repository functions take; callers outside store/ name it from here."""
+
+DbConn = AsyncConnection | AsyncSession
+"""What the hot-path (Core) functions in turns.py take: a bare connection or an ORM session."""
+
+
+class RawJson(str):
+    """JSON text that is already serialised: written to a JSON column as it is, not encoded again."""
+
+    __slots__ = ()
 
 
 def is_sqlite(url: str) -> bool:
@@ -34,6 +49,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def dumps(value: Any) -> str:
     """JSON for JSON columns; pydantic models serialise themselves (in Rust, without a dict detour)."""
+    if isinstance(value, RawJson):
+        return str(value)
     if isinstance(value, BaseModel):
         return value.model_dump_json()
     return json.dumps(value)
@@ -69,6 +86,12 @@ class Database:
         """A session inside one transaction: committed on success, rolled back on error."""
         async with self.sessionmaker() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A bare connection inside one transaction (Core only, no ORM session): the turn hot path."""
+        async with self.engine.begin() as conn:
+            yield conn
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, Text, insert, select
+from sqlalchemy import Table, Text, bindparam, insert, select, update
 from sqlalchemy import cast as cast_
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from simcoach.store.db import DbConn
+from simcoach.store.repository import StaleVersion
 from simcoach.store.tables import AssessmentRecord, SessionRecord, TurnRecord, utcnow
 
 S = cast(Table, SessionRecord.__table__)
@@ -55,13 +56,13 @@ class StoredTurn:
 TURN_COLUMNS = [T.c.id, T.c.seq, T.c.agent_turn, T.c.text, T.c.client_message_id]
 
 
-async def head(db: AsyncSession, session_id: str) -> SessionHead | None:
+async def head(db: DbConn, session_id: str) -> SessionHead | None:
     """The session's small columns, read fresh."""
     row = (await db.execute(select(*HEAD_COLUMNS).where(S.c.id == session_id))).first()
     return SessionHead(**row._mapping) if row is not None else None
 
 
-async def payload(db: AsyncSession, session_id: str, *, content: bool) -> dict[str, Any]:
+async def payload(db: DbConn, session_id: str, *, content: bool) -> dict[str, Any]:
     """The engine snapshot (and, if asked, the stored content JSON) of a session."""
     cols = [S.c.version, S.c.snapshot]
     if content:
@@ -70,7 +71,7 @@ async def payload(db: AsyncSession, session_id: str, *, content: bool) -> dict[s
     return dict(row._mapping) if row is not None else {}
 
 
-async def snapshot_text(db: AsyncSession, session_id: str) -> tuple[int, str] | None:
+async def snapshot_text(db: DbConn, session_id: str) -> tuple[int, str] | None:
     """The session's version and its engine snapshot as JSON text (parsed once, by pydantic, not twice)."""
     row = (
         await db.execute(select(S.c.version, cast_(S.c.snapshot, Text)).where(S.c.id == session_id))
@@ -78,13 +79,13 @@ async def snapshot_text(db: AsyncSession, session_id: str) -> tuple[int, str] | 
     return (int(row[0]), str(row[1])) if row is not None else None
 
 
-async def stored_turn(db: AsyncSession, turn_id: int) -> StoredTurn | None:
+async def stored_turn(db: DbConn, turn_id: int) -> StoredTurn | None:
     """One stored message by id."""
     row = (await db.execute(select(*TURN_COLUMNS).where(T.c.id == turn_id))).first()
     return StoredTurn(**row._mapping) if row is not None else None
 
 
-async def turn_by_client_id(db: AsyncSession, session_id: str, client_message_id: str) -> StoredTurn | None:
+async def turn_by_client_id(db: DbConn, session_id: str, client_message_id: str) -> StoredTurn | None:
     """The agent message stored under this client id, if any."""
     row = (
         await db.execute(
@@ -96,17 +97,69 @@ async def turn_by_client_id(db: AsyncSession, session_id: str, client_message_id
     return StoredTurn(**row._mapping) if row is not None else None
 
 
-async def insert_turn(db: AsyncSession, **values: Any) -> int:
-    """Insert a message; returns its id."""
+# --- prebuilt statements: built (and their cache keys computed) once, executed with a parameter dict ---
+
+_INSERT_TURN = insert(T).returning(T.c.id)
+_INSERT_ASSESSMENT = insert(A)
+_ADVANCE = update(S).where(S.c.id == bindparam("sid"), S.c.version == bindparam("seen"))
+_ADVANCE_SNAPSHOT = _ADVANCE.returning(cast_(S.c.snapshot, Text))
+
+
+def _turn_values(values: dict[str, Any]) -> dict[str, Any]:
     values.setdefault("created_at", utcnow())
     values.setdefault("events", [])
     values.setdefault("prompt_tokens", 0)
     values.setdefault("completion_tokens", 0)
-    result = await db.execute(insert(T).values(**values).returning(T.c.id))
+    for name in ("client_message_id", "intent", "renderer", "notice"):
+        values.setdefault(name, None)
+    return values
+
+
+async def add_turn(db: DbConn, **values: Any) -> int:
+    """Insert a message with a prebuilt statement; returns its id."""
+    result = await db.execute(_INSERT_TURN, _turn_values(values))
     return int(result.scalar_one())
 
 
-async def insert_assessment(db: AsyncSession, **values: Any) -> None:
-    """Insert a turn's assessment."""
+async def add_assessment(db: DbConn, **values: Any) -> None:
+    """Insert a turn's assessment with a prebuilt statement."""
     values.setdefault("created_at", utcnow())
-    await db.execute(insert(A).values(**values))
+    await db.execute(_INSERT_ASSESSMENT, values)
+
+
+async def advance(db: DbConn, session_id: str, seen_version: int, **values: Any) -> int:
+    """Bump the session's version if it is still ``seen_version`` (else StaleVersion); the new version."""
+    result = await db.execute(
+        _ADVANCE,
+        {
+            "sid": session_id,
+            "seen": seen_version,
+            "version": seen_version + 1,
+            "updated_at": utcnow(),
+            **values,
+        },
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleVersion(session_id)
+    return seen_version + 1
+
+
+async def advance_returning_snapshot(
+    db: DbConn, session_id: str, seen_version: int, **values: Any
+) -> tuple[int, str]:
+    """:func:`advance`, also returning the (unchanged) engine snapshot as JSON text, in the same statement."""
+    row = (
+        await db.execute(
+            _ADVANCE_SNAPSHOT,
+            {
+                "sid": session_id,
+                "seen": seen_version,
+                "version": seen_version + 1,
+                "updated_at": utcnow(),
+                **values,
+            },
+        )
+    ).first()
+    if row is None:
+        raise StaleVersion(session_id)
+    return seen_version + 1, str(row[0])
