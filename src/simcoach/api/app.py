@@ -29,7 +29,7 @@ from simcoach.store.db import Database, is_sqlite
 log = logging.getLogger("simcoach")
 
 
-HEAP_TRIM_INTERVAL_S = 5.0
+HEAP_TRIM_INTERVAL_S = 1.0
 """How often freed heap pages are handed back to the OS (see api/heap.py)."""
 
 TOKEN_IN_QUERY = re.compile(r"(token=)[^&\s\"']+")

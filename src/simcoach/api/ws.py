@@ -36,6 +36,7 @@ from simcoach.api.state import AppState
 from simcoach.practice.access import Principal, authenticate
 from simcoach.practice.errors import PracticeError
 from simcoach.practice.live import Accepted, LiveSession, TurnCommitted
+from simcoach.practice.service import LiveView
 from simcoach.scoring.models import TurnAssessment
 
 router = APIRouter(tags=["practice"])
@@ -101,12 +102,13 @@ class Connection:
             return
         try:
             self.principal = await authenticate(self.state.db, _token(self.ws))
-            self.live, mode = await self.state.practice.open_live(self.principal, session_id)
+            self.live, mode, view = await self.state.practice.connect(self.principal, session_id)
         except PracticeError as exc:
             await self.refuse(exc)
             return
         self.coach = mode == "coach"
-        await self.send_session()
+        await self.send_session(view)
+        del view  # sent: nothing of the transcript stays with an idle connection
         try:
             await self._read_loop()
         finally:
@@ -115,11 +117,12 @@ class Connection:
                 # Let a reply in progress finish and commit even though nobody is listening.
                 await asyncio.gather(self._task, return_exceptions=True)
 
-    async def send_session(self) -> None:
+    async def send_session(self, view: LiveView | None = None) -> None:
         """The session frame: summary, transcript so far, and any pending turn (whose reply then follows)."""
         assert self.principal is not None
         assert self.live is not None
-        view = await self.state.practice.live_view(self.principal, self.live.session_id)
+        if view is None:
+            view = await self.state.practice.live_view(self.principal, self.live.session_id)
         await self.send(
             SessionFrame(
                 session=view.session,

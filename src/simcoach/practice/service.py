@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -229,15 +230,44 @@ class PracticeService:
         mode: Mode = "coach" if head.mode == "coach" else "assessment"
         return LiveSession(self.db, self.backends, session_id, keep_engine=keep), mode
 
+    async def connect(self, principal: Principal, session_id: str) -> tuple[LiveSession, Mode, LiveView]:
+        """What a new connection needs, read in one transaction: the live handle, the mode and the view.
+
+        The session is read without its content JSON (the engine reads that when it needs it), and the
+        connection keeps only the small handle: the view is sent once and dropped.
+        """
+        if not SESSION_ID.fullmatch(session_id):
+            raise NotFound(f"no session '{session_id[:64]}'", field="session_id", code="session_not_found")
+        async with self.db.transaction() as s:
+            rec = await repo.get_session(s, session_id, content=False)
+            if rec is None:
+                raise NotFound(f"no session '{session_id}'", field="session_id", code="session_not_found")
+            if not principal.may_see_learner(rec.learner_id):
+                raise Forbidden("this token reaches only its own learner's sessions", field="session_id")
+            learner = await repo.learner(s, rec.learner_id)
+            turns = await repo.turns(s, session_id)
+        view = _live_view(principal, rec, learner.external_id if learner else rec.learner_id, turns)
+        mode: Mode = "coach" if rec.mode == "coach" else "assessment"
+        live = LiveSession(
+            self.db, self.backends, session_id, keep_engine=self.settings.keep_engine_between_turns
+        )
+        return live, mode, view
+
     async def live_view(self, principal: Principal, session_id: str) -> LiveView:
         """The session and transcript so far, as a reconnecting client needs them."""
         rec, learner = await self.visible(principal, session_id)
         async with self.db.transaction() as s:
             turns = await repo.turns(s, session_id)
-        messages = [message_read(t) for t in turns]
-        pending = next((m for m in messages if m.turn_id == rec.pending_turn_id), None)
-        return LiveView(
-            session=session_read(rec, learner, reveal=reveals(principal, rec)),
-            messages=messages,
-            pending=pending,
-        )
+        return _live_view(principal, rec, learner, turns)
+
+
+def _live_view(
+    principal: Principal, rec: SessionRecord, learner: str, turns: Sequence[TurnRecord]
+) -> LiveView:
+    messages = [message_read(t) for t in turns]
+    pending = next((m for m in messages if m.turn_id == rec.pending_turn_id), None)
+    return LiveView(
+        session=session_read(rec, learner, reveal=reveals(principal, rec)),
+        messages=messages,
+        pending=pending,
+    )

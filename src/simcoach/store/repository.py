@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from simcoach.store.tables import (
     AssessmentRecord,
@@ -120,15 +121,16 @@ async def add_session(db: AsyncSession, record: SessionRecord) -> SessionRecord:
     return record
 
 
-async def get_session(db: AsyncSession, session_id: str) -> SessionRecord | None:
-    """A session by id, read fresh from the database."""
-    return (
-        await db.execute(
-            select(SessionRecord)
-            .where(SessionRecord.id == session_id)
-            .execution_options(populate_existing=True)
-        )
-    ).scalar_one_or_none()
+_CONTENT_COLUMNS = (SessionRecord.scenario_json, SessionRecord.persona_json, SessionRecord.rubric_json)
+
+
+async def get_session(db: AsyncSession, session_id: str, *, content: bool = True) -> SessionRecord | None:
+    """A session by id, read fresh from the database; ``content=False`` leaves out the content JSON
+    (reading those attributes then raises instead of loading them)."""
+    stmt = select(SessionRecord).where(SessionRecord.id == session_id)
+    if not content:
+        stmt = stmt.options(*(defer(c, raiseload=True) for c in _CONTENT_COLUMNS))
+    return (await db.execute(stmt.execution_options(populate_existing=True))).scalar_one_or_none()
 
 
 @dataclass(frozen=True)
