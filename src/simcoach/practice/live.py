@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
+from functools import partial
+
+from sqlalchemy import Connection
 
 from simcoach.practice import engine_io
 from simcoach.practice.errors import Conflict, NotFound
@@ -20,7 +23,7 @@ from simcoach.sim.errors import SessionFinished
 from simcoach.sim.models import Outcome, OutcomeReached, ReplyComplete, ReplyDelta, StateChanged, TurnAssessed
 from simcoach.store import repository as repo
 from simcoach.store import turns as hot
-from simcoach.store.db import Database, DbConn, DbSession, RawJson
+from simcoach.store.db import Database, DbSession, RawJson
 from simcoach.store.tables import utcnow
 from simcoach.store.turns import SessionHead, StoredTurn
 
@@ -68,16 +71,16 @@ def _conflict() -> Conflict:
     )
 
 
-async def _head(s: DbConn, session_id: str) -> SessionHead:
-    found = await hot.head(s, session_id)
+def _head(s: Connection, session_id: str) -> SessionHead:
+    found = hot.head(s, session_id)
     if found is None:
         raise NotFound(f"no session '{session_id}'", code="session_not_found")
     return found
 
 
-async def _content(s: DbConn, head: SessionHead) -> engine_io.Content:
+def _content(s: Connection, head: SessionHead) -> engine_io.Content:
     return engine_io.cached_content(head) or engine_io.content_from(
-        head, await hot.payload(s, head.id, content=True)
+        head, hot.payload(s, head.id, content=True)
     )
 
 
@@ -121,51 +124,61 @@ class LiveSession:
         """Store an agent message once (idempotent per client id), mark it pending, commit, then return."""
         for _ in range(ATTEMPTS):
             known = self._head
+            # Fast path: this connection committed last, so its copy of the head is current unless the
+            # version check below says otherwise (and a resent client id fails the unique constraint).
+            fast = known is not None and known.status == "active" and known.pending_turn_id is None
             try:
-                async with self.db.connection() as s:
-                    # Fast path: this connection committed last, so its copy of the head is current unless
-                    # the version check below says otherwise.
-                    fast = known is not None and known.status == "active" and known.pending_turn_id is None
-                    head = known if fast and known is not None else await _head(s, self.session_id)
-                    if not fast:
-                        found = await hot.turn_by_client_id(s, self.session_id, client_message_id)
-                        if found is not None:
-                            return self._duplicate(found, head)
-                        if head.status == "finished":
-                            raise Conflict("the session has ended; start a new one", code="session_finished")
-                        if head.pending_turn_id is not None:
-                            raise Conflict(
-                                "the customer is still replying; resend this message after the reply",
-                                code="turn_in_flight",
-                            )
-                    agent_turn = head.turn + 1
-                    turn_id = await hot.add_turn(
-                        s,
-                        session_id=self.session_id,
-                        seq=head.next_seq,
-                        role="agent",
-                        agent_turn=agent_turn,
-                        text=text,
-                        client_message_id=client_message_id,
-                    )
-                    # The version check also hands back the snapshot the reply starts from: no read later.
-                    version, snapshot = await hot.advance_returning_snapshot(
-                        s, self.session_id, head.version, next_seq=head.next_seq + 1, pending_turn_id=turn_id
-                    )
-                self._head = replace(
-                    head, version=version, next_seq=head.next_seq + 1, pending_turn_id=turn_id
-                )
-                self._pending = StoredTurn(turn_id, head.next_seq, agent_turn, text, client_message_id)
-                self._snapshot = (version, snapshot)
-                if not fast:
-                    self._engine = None  # the head was re-read: a cached engine may be stale
-                return Accepted(
-                    turn_id, head.next_seq, agent_turn, client_message_id, duplicate=False, needs_reply=True
+                done = await self.db.run(
+                    partial(self._store, known=known if fast else None, cmid=client_message_id, text=text)
                 )
             except (repo.StaleVersion, repo.IntegrityError):
                 # Lost a race, or the client id is already stored: decide again from the database.
                 self._forget()
+                continue
+            if isinstance(done, Accepted):
+                return done
+            head, turn_id, version, snapshot = done
+            agent_turn = head.turn + 1
+            self._head = replace(head, version=version, next_seq=head.next_seq + 1, pending_turn_id=turn_id)
+            self._pending = StoredTurn(turn_id, head.next_seq, agent_turn, text, client_message_id)
+            self._snapshot = (version, snapshot)
+            if not fast:
+                self._engine = None  # the head was re-read: a cached engine may be stale
+            return Accepted(
+                turn_id, head.next_seq, agent_turn, client_message_id, duplicate=False, needs_reply=True
+            )
         raise _conflict()
+
+    def _store(
+        self, s: Connection, *, known: SessionHead | None, cmid: str, text: str
+    ) -> Accepted | tuple[SessionHead, int, int, str]:
+        """One accept transaction (on the database thread): a duplicate, or (head, id, version, snapshot)."""
+        head = known if known is not None else _head(s, self.session_id)
+        if known is None:
+            found = hot.turn_by_client_id(s, self.session_id, cmid)
+            if found is not None:
+                return self._duplicate(found, head)
+            if head.status == "finished":
+                raise Conflict("the session has ended; start a new one", code="session_finished")
+            if head.pending_turn_id is not None:
+                raise Conflict(
+                    "the customer is still replying; resend this message after the reply",
+                    code="turn_in_flight",
+                )
+        turn_id = hot.add_turn(
+            s,
+            session_id=self.session_id,
+            seq=head.next_seq,
+            role="agent",
+            agent_turn=head.turn + 1,
+            text=text,
+            client_message_id=cmid,
+        )
+        # The version check also hands back the snapshot the reply starts from: no read later.
+        version, snapshot = hot.advance_returning_snapshot(
+            s, self.session_id, head.version, next_seq=head.next_seq + 1, pending_turn_id=turn_id
+        )
+        return head, turn_id, version, snapshot
 
     def _duplicate(self, found: StoredTurn, head: SessionHead) -> Accepted:
         return Accepted(
@@ -188,16 +201,25 @@ class LiveSession:
             if snapshot is not None and snapshot[0] == head.version and content is not None:
                 # Everything is from this connection's own committed accept: no read needed.
                 return head, pending, engine_io.restore(content, snapshot[1], self.backends.scorer)
-        async with self.db.connection() as s:
+        mine = head, pending
+
+        def read(
+            s: Connection,
+        ) -> tuple[SessionHead, StoredTurn, engine_io.Content, tuple[int, str] | None] | None:
+            head, pending = mine
             if head is None or pending is None or head.pending_turn_id != pending.id:
-                head = await _head(s, self.session_id)
+                head = _head(s, self.session_id)
                 if head.pending_turn_id is None:
                     return None
-                pending = await hot.stored_turn(s, head.pending_turn_id)
+                pending = hot.stored_turn(s, head.pending_turn_id)
                 if pending is None:  # pragma: no cover - the foreign key makes this impossible
                     return None
-            content = await _content(s, head)
-            stored = await hot.snapshot_text(s, self.session_id)
+            return head, pending, _content(s, head), hot.snapshot_text(s, self.session_id)
+
+        found = await self.db.run(read)
+        if found is None:
+            return None
+        head, pending, content, stored = found
         if stored is None or stored[0] != head.version:
             self._forget()
             raise _conflict()
@@ -246,46 +268,56 @@ class LiveSession:
         complete: ReplyComplete,
         outcome: Outcome | None,
     ) -> TurnCommitted:
-        # Core on a bare connection, unless the session ends here (the scorecard reads through the ORM).
-        tx = self.db.connection() if outcome is None else self.db.transaction()
+        values: dict[str, object] = {
+            "next_seq": head.next_seq + 1,
+            "turn": pending.agent_turn,
+            "pending_turn_id": None,
+            # Lean: the assessments are stored per turn in their own table, not in every snapshot.
+            "snapshot": RawJson(engine.snapshot_json(assessments=False)),
+            "prompt_tokens": head.prompt_tokens + complete.prompt_tokens,
+            "completion_tokens": head.completion_tokens + complete.completion_tokens,
+        }
+
+        def store(s: Connection) -> int:
+            reply_id = hot.add_turn(
+                s,
+                session_id=self.session_id,
+                seq=head.next_seq,
+                role="customer",
+                agent_turn=pending.agent_turn,
+                text=complete.text,
+                intent=str(complete.intent),
+                renderer=complete.renderer,
+                notice=complete.notice,
+                prompt_tokens=complete.prompt_tokens,
+                completion_tokens=complete.completion_tokens,
+                events=list(complete.events),
+            )
+            hot.add_assessment(
+                s,
+                session_id=self.session_id,
+                turn=pending.agent_turn,
+                agent_turn_id=pending.id,
+                # Models go to the JSON columns as they are: the engine's serializer writes them directly.
+                assessment=assessed.assessment,
+                state=changed,
+            )
+            return reply_id
+
+        def store_all(s: Connection) -> tuple[int, int]:
+            reply_id = store(s)
+            return reply_id, hot.advance(s, self.session_id, head.version, **values)
+
+        card = None
         try:
-            async with tx as s:
-                reply_id = await hot.add_turn(
-                    s,
-                    session_id=self.session_id,
-                    seq=head.next_seq,
-                    role="customer",
-                    agent_turn=pending.agent_turn,
-                    text=complete.text,
-                    intent=str(complete.intent),
-                    renderer=complete.renderer,
-                    notice=complete.notice,
-                    prompt_tokens=complete.prompt_tokens,
-                    completion_tokens=complete.completion_tokens,
-                    events=list(complete.events),
-                )
-                await hot.add_assessment(
-                    s,
-                    session_id=self.session_id,
-                    turn=pending.agent_turn,
-                    agent_turn_id=pending.id,
-                    # Models go to the JSON columns as they are: the engine's serializer writes them directly.
-                    assessment=assessed.assessment,
-                    state=changed,
-                )
-                values: dict[str, object] = {
-                    "next_seq": head.next_seq + 1,
-                    "turn": pending.agent_turn,
-                    "pending_turn_id": None,
-                    # Lean: the assessments are stored per turn in their own table, not in every snapshot.
-                    "snapshot": RawJson(engine.snapshot_json(assessments=False)),
-                    "prompt_tokens": head.prompt_tokens + complete.prompt_tokens,
-                    "completion_tokens": head.completion_tokens + complete.completion_tokens,
-                }
-                card = None
-                if outcome is not None:
-                    assert isinstance(s, DbSession)
-                    content = await _content(s, head)
+            if outcome is None:
+                # The common turn: one transaction, whole, on the database thread.
+                reply_id, version = await self.db.run(store_all)
+            else:
+                # The session ends here: the scorecard and the outbox event go through the ORM.
+                async with self.db.transaction() as s:
+                    reply_id = await s.run_sync(lambda ss: store(ss.connection()))
+                    content = await s.run_sync(lambda ss: _content(ss.connection(), head))
                     card = await build_scorecard(
                         s, self.session_id, content, (pending.agent_turn, assessed.assessment)
                     )
@@ -296,7 +328,9 @@ class LiveSession:
                         session_id=self.session_id,
                         payload=event_payload(head, outcome, card),
                     )
-                version = await hot.advance(s, self.session_id, head.version, **values)
+                    version = await s.run_sync(
+                        lambda ss: hot.advance(ss.connection(), self.session_id, head.version, **values)
+                    )
         except (repo.StaleVersion, repo.IntegrityError):
             self._forget()
             raise _conflict() from None

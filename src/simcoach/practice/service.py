@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel
@@ -220,8 +221,8 @@ class PracticeService:
         """A live handle for a connection and the session's mode, after the access check."""
         if not SESSION_ID.fullmatch(session_id):
             raise NotFound(f"no session '{session_id[:64]}'", field="session_id", code="session_not_found")
-        async with self.db.transaction() as s:
-            head = await hot.head(s, session_id)  # small columns only: nothing large is kept per connection
+        # Small columns only: nothing large is kept per connection.
+        head = await self.db.run(partial(hot.head, session_id=session_id))
         if head is None:
             raise NotFound(f"no session '{session_id}'", field="session_id", code="session_not_found")
         if not principal.may_see_learner(head.learner_id):

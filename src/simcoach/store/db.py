@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -20,6 +23,8 @@ from sqlalchemy.ext.asyncio import (
 
 DbSession = AsyncSession
 """The session type repository functions take; callers outside store/ name it from here."""
+
+T = TypeVar("T")
 
 DbConn = AsyncConnection | AsyncSession
 """What the hot-path (Core) functions in turns.py take: a bare connection or an ORM session."""
@@ -77,6 +82,30 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     )
 
 
+def _file_sqlite(url: str) -> bool:
+    parsed = make_url(url)
+    database = parsed.database or ""
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and database not in ("", ":memory:")
+        and "mode=memory" not in str(parsed.query)
+    )
+
+
+def _sqlite_hot_engine(url: str) -> Engine:
+    """A plain (sync) pysqlite engine on the same file, for :meth:`Database.run` on its own thread."""
+    engine = create_sync_engine(
+        make_url(url).set(drivername="sqlite+pysqlite"),
+        connect_args={"timeout": 10, "check_same_thread": False},
+        json_serializer=dumps,
+        pool_reset_on_return=None,
+        pool_size=1,
+        max_overflow=0,
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
 class Database:
     """Owns the engine and hands out sessions; the composition root creates one per process."""
 
@@ -84,6 +113,30 @@ class Database:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite file: the turn hot path runs each transaction whole on one thread with the plain driver,
+        # one hand-off per transaction instead of several per statement through aiosqlite.
+        self._hot: Engine | None = None
+        self._hot_thread: ThreadPoolExecutor | None = None
+        if _file_sqlite(url):
+            self._hot = _sqlite_hot_engine(url)
+            self._hot_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simcoach-sqlite")
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        """``work(connection)`` inside one transaction (committed on return, rolled back if it raises).
+
+        ``work`` is plain synchronous Core code. On a SQLite file it runs on this database's own thread
+        with the plain driver, in one hand-off; otherwise through the async engine (``run_sync``).
+        """
+        if self._hot is None or self._hot_thread is None:
+            async with self.engine.begin() as conn:
+                return await conn.run_sync(work)
+        hot = self._hot
+
+        def whole() -> T:
+            with hot.begin() as conn:
+                return work(conn)
+
+        return await asyncio.get_running_loop().run_in_executor(self._hot_thread, whole)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -99,4 +152,9 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
+        if self._hot is not None and self._hot_thread is not None:
+            hot = self._hot
+            await asyncio.get_running_loop().run_in_executor(self._hot_thread, hot.dispose)
+            self._hot_thread.shutdown(wait=False)
+            self._hot, self._hot_thread = None, None
         await self.engine.dispose()

@@ -1,14 +1,18 @@
-"""The turn hot path in SQLAlchemy Core: few round trips, no unit of work, no large columns unless asked."""
+"""The turn hot path in SQLAlchemy Core: few round trips, no unit of work, no large columns unless asked.
+
+Plain synchronous functions on a :class:`~sqlalchemy.Connection`: callers run a whole transaction of them
+through :meth:`Database.run <simcoach.store.db.Database.run>` (one hand-off to the database thread on
+SQLite), or from an ORM session with ``await session.run_sync(lambda s: fn(s.connection(), …))``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, Text, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, Text, bindparam, insert, select, update
 from sqlalchemy import cast as cast_
 
-from simcoach.store.db import DbConn
 from simcoach.store.repository import StaleVersion
 from simcoach.store.tables import AssessmentRecord, SessionRecord, TurnRecord, utcnow
 
@@ -56,39 +60,37 @@ class StoredTurn:
 TURN_COLUMNS = [T.c.id, T.c.seq, T.c.agent_turn, T.c.text, T.c.client_message_id]
 
 
-async def head(db: DbConn, session_id: str) -> SessionHead | None:
+def head(db: Connection, session_id: str) -> SessionHead | None:
     """The session's small columns, read fresh."""
-    row = (await db.execute(select(*HEAD_COLUMNS).where(S.c.id == session_id))).first()
+    row = (db.execute(select(*HEAD_COLUMNS).where(S.c.id == session_id))).first()
     return SessionHead(**row._mapping) if row is not None else None
 
 
-async def payload(db: DbConn, session_id: str, *, content: bool) -> dict[str, Any]:
+def payload(db: Connection, session_id: str, *, content: bool) -> dict[str, Any]:
     """The engine snapshot (and, if asked, the stored content JSON) of a session."""
     cols = [S.c.version, S.c.snapshot]
     if content:
         cols += [S.c.scenario_json, S.c.persona_json, S.c.rubric_json]
-    row = (await db.execute(select(*cols).where(S.c.id == session_id))).first()
+    row = (db.execute(select(*cols).where(S.c.id == session_id))).first()
     return dict(row._mapping) if row is not None else {}
 
 
-async def snapshot_text(db: DbConn, session_id: str) -> tuple[int, str] | None:
+def snapshot_text(db: Connection, session_id: str) -> tuple[int, str] | None:
     """The session's version and its engine snapshot as JSON text (parsed once, by pydantic, not twice)."""
-    row = (
-        await db.execute(select(S.c.version, cast_(S.c.snapshot, Text)).where(S.c.id == session_id))
-    ).first()
+    row = db.execute(select(S.c.version, cast_(S.c.snapshot, Text)).where(S.c.id == session_id)).first()
     return (int(row[0]), str(row[1])) if row is not None else None
 
 
-async def stored_turn(db: DbConn, turn_id: int) -> StoredTurn | None:
+def stored_turn(db: Connection, turn_id: int) -> StoredTurn | None:
     """One stored message by id."""
-    row = (await db.execute(select(*TURN_COLUMNS).where(T.c.id == turn_id))).first()
+    row = (db.execute(select(*TURN_COLUMNS).where(T.c.id == turn_id))).first()
     return StoredTurn(**row._mapping) if row is not None else None
 
 
-async def turn_by_client_id(db: DbConn, session_id: str, client_message_id: str) -> StoredTurn | None:
+def turn_by_client_id(db: Connection, session_id: str, client_message_id: str) -> StoredTurn | None:
     """The agent message stored under this client id, if any."""
     row = (
-        await db.execute(
+        db.execute(
             select(*TURN_COLUMNS).where(
                 T.c.session_id == session_id, T.c.client_message_id == client_message_id
             )
@@ -115,21 +117,21 @@ def _turn_values(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-async def add_turn(db: DbConn, **values: Any) -> int:
+def add_turn(db: Connection, **values: Any) -> int:
     """Insert a message with a prebuilt statement; returns its id."""
-    result = await db.execute(_INSERT_TURN, _turn_values(values))
+    result = db.execute(_INSERT_TURN, _turn_values(values))
     return int(result.scalar_one())
 
 
-async def add_assessment(db: DbConn, **values: Any) -> None:
+def add_assessment(db: Connection, **values: Any) -> None:
     """Insert a turn's assessment with a prebuilt statement."""
     values.setdefault("created_at", utcnow())
-    await db.execute(_INSERT_ASSESSMENT, values)
+    db.execute(_INSERT_ASSESSMENT, values)
 
 
-async def advance(db: DbConn, session_id: str, seen_version: int, **values: Any) -> int:
+def advance(db: Connection, session_id: str, seen_version: int, **values: Any) -> int:
     """Bump the session's version if it is still ``seen_version`` (else StaleVersion); the new version."""
-    result = await db.execute(
+    result = db.execute(
         _ADVANCE,
         {
             "sid": session_id,
@@ -139,17 +141,17 @@ async def advance(db: DbConn, session_id: str, seen_version: int, **values: Any)
             **values,
         },
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise StaleVersion(session_id)
     return seen_version + 1
 
 
-async def advance_returning_snapshot(
-    db: DbConn, session_id: str, seen_version: int, **values: Any
+def advance_returning_snapshot(
+    db: Connection, session_id: str, seen_version: int, **values: Any
 ) -> tuple[int, str]:
     """:func:`advance`, also returning the (unchanged) engine snapshot as JSON text, in the same statement."""
     row = (
-        await db.execute(
+        db.execute(
             _ADVANCE_SNAPSHOT,
             {
                 "sid": session_id,
