@@ -318,9 +318,9 @@ class LiveSession:
                 async with self.db.transaction() as s:
                     reply_id = await s.run_sync(lambda ss: store(ss.connection()))
                     content = await s.run_sync(lambda ss: _content(ss.connection(), head))
-                    card = await build_scorecard(
-                        s, self.session_id, content, (pending.agent_turn, assessed.assessment)
-                    )
+                    # The assessment is already inserted above, in this transaction: it is read back with
+                    # the others (passing it again counted the last turn twice).
+                    card = await build_scorecard(s, self.session_id, content)
                     values.update(finish_values(outcome, card))
                     await repo.add_event(
                         s,
