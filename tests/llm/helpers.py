@@ -81,7 +81,7 @@ def new_session(seed: int = 7) -> PracticeSession:
 
 def renderer(provider: ChatProvider, *, reply_deadline_s: float = 60.0) -> LLMRenderer:
     """An LLM renderer on the test content."""
-    return LLMRenderer(provider, model="fake-model", library=library(), reply_deadline_s=reply_deadline_s)
+    return LLMRenderer(provider, model="fake-model", reply_deadline_s=reply_deadline_s)
 
 
 def request_for(agent_text: str) -> RenderRequest:
@@ -91,8 +91,8 @@ def request_for(agent_text: str) -> RenderRequest:
     persona = lib.persona(scenario.persona)
     said = [f for f in scenario.facts if f.reveal is Reveal.volunteered]
     return RenderRequest(
-        persona_id=persona.id,
-        scenario_id=scenario.id,
+        persona=persona,
+        scenario=scenario,
         customer_name=scenario.customer_name,
         intent=Intent.pushback,
         band=Band.heated,

@@ -7,8 +7,9 @@ import pytest
 from simcoach.llm.renderer import FALLBACK_RENDERER, NOTICE_GUARD, NOTICE_UNAVAILABLE
 from simcoach.providers.openai_compat import OpenAICompatProvider
 
+from .conftest import fast_config
 from .fake_openai import Behaviour, FakeOpenAI
-from .helpers import library, new_session, play, renderer
+from .helpers import library, new_session, play, renderer, request_for
 
 AGENT = "I'm so sorry about the double charge, Dennis. Which card did the payments come from?"
 CLEAN = "Listen, it's the business Visa. Same as always. Just sort it out."
@@ -123,3 +124,15 @@ async def test_first_token_is_released_at_once(fake: FakeOpenAI, provider: OpenA
     turn = await play(new_session(), AGENT, renderer(provider))
     assert turn.deltas[0].text == "I"  # not held for the next token, though "I am an AI" starts so
     assert turn.reply.text == "I want my money back today."
+
+
+def test_the_prompt_uses_the_sessions_own_persona_not_the_library() -> None:
+    """An old session keeps its stored persona after a content reload: the request carries it."""
+    request = request_for("Hello, how can I help?")
+    stored = request.persona.model_copy(update={"background": "Runs a lighthouse on a small island."})
+    # chat_request builds the prompt only; no request is sent, so the address is never dialled.
+    provider = OpenAICompatProvider(fast_config("http://127.0.0.1:9/v1"))
+    chat = renderer(provider).chat_request(request.model_copy(update={"persona": stored}))
+    system = chat.messages[0].content
+    assert "Runs a lighthouse on a small island." in system
+    assert request.persona.background not in system

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from simcoach.settings import Settings
 
 if TYPE_CHECKING:
-    from simcoach.content.library import ContentLibrary
     from simcoach.providers.openai_compat import OpenAICompatProvider
     from simcoach.scoring.backend import TurnScorer
     from simcoach.sim.models import Renderer
@@ -38,10 +37,11 @@ def judge_model(settings: Settings) -> str:
     return settings.llm_judge_model or settings.llm_model
 
 
-def renderer_from_settings(settings: Settings, library: ContentLibrary | None = None) -> Renderer | None:
+def renderer_from_settings(settings: Settings) -> Renderer | None:
     """The LLM customer renderer, or None (scripted customer) when no key and no base URL are set.
 
-    The renderer reads persona and scenario from ``library`` (else from ``settings.content_dir``, once).
+    The renderer words each reply from the persona and scenario in the render request: the session's
+    own stored versions, so a content reload never changes an old session's customer.
     """
     if not settings.llm_enabled:
         return None
@@ -51,8 +51,6 @@ def renderer_from_settings(settings: Settings, library: ContentLibrary | None = 
         shared_provider(settings),
         model=customer_model(settings),
         temperature=settings.llm_temperature,
-        library=library,
-        content_dir=settings.content_dir,
         # A whole reply may take a few reads' worth of the per-request timeout, never forever.
         reply_deadline_s=2 * settings.llm_timeout_s,
     )

@@ -12,9 +12,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass
-from pathlib import Path
 
-from simcoach.content.library import ContentLibrary
 from simcoach.content.persona import Persona
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import HostilityCeiling
@@ -53,8 +51,6 @@ class LLMRenderer:
         *,
         model: str,
         temperature: float = 0.8,
-        library: ContentLibrary | None = None,
-        content_dir: Path | None = None,
         reply_deadline_s: float = 60.0,
     ) -> None:
         self.provider = provider
@@ -64,37 +60,18 @@ class LLMRenderer:
         self.reply_deadline_s = reply_deadline_s
         # One generation plus one regeneration (provider retries for 429/5xx happen inside each).
         self.generations = 2
-        self._library = library
-        self._content_dir = content_dir
-
-    def _content(self, request: RenderRequest) -> tuple[Persona | None, Scenario | None]:
-        """The persona and scenario for the prompt and the guard; None when they cannot be loaded."""
-        if self._library is None and self._content_dir is not None:
-            from simcoach.content.loader import load_library_or_raise
-
-            try:
-                self._library = load_library_or_raise(self._content_dir)
-            except Exception:  # the prompt degrades to the request alone; the guard still runs
-                log.exception("could not load content from %s for the LLM customer", self._content_dir)
-                self._content_dir = None
-        if self._library is None:
-            return None, None
-        persona = self._library.personas.get(request.persona_id)
-        scenario = self._library.scenarios.get(request.scenario_id)
-        return (persona.item if persona else None, scenario.item if scenario else None)
 
     def guard_for(self, request: RenderRequest) -> ReplyGuard:
         """The guard for this reply."""
-        return reply_guard(request, *self._content(request))
+        return reply_guard(request, request.persona, request.scenario)
 
     def chat_request(self, request: RenderRequest) -> ChatRequest:
         """The chat request for this reply (only allowed facts are in it)."""
-        persona, scenario = self._content(request)
         return ChatRequest(
             model=self.model,
-            messages=prompts.customer_messages(request, persona, scenario),
+            messages=prompts.customer_messages(request, request.persona, request.scenario),
             temperature=self.temperature,
-            max_tokens=prompts.max_tokens_for(persona),
+            max_tokens=prompts.max_tokens_for(request.persona),
         )
 
     async def render(self, request: RenderRequest, report: RenderReport) -> AsyncIterator[str | Restart]:

@@ -343,8 +343,8 @@ class PracticeSession:
         known = [self._allowed(f, None) for f in c.index.facts if f.id in said_before]
         agent_turn = ChatTurn(role="agent", text=agent_text)
         request = RenderRequest(
-            persona_id=c.persona.item.id,
-            scenario_id=c.scenario.item.id,
+            persona=c.persona.item,
+            scenario=c.scenario.item,
             customer_name=c.scenario.item.customer_name,
             intent=intent,
             band=band,

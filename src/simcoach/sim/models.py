@@ -11,6 +11,8 @@ from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from simcoach.content.persona import Persona
+from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import Band, Intent, SignalKind
 from simcoach.scoring.models import ChatTurn, Span, TurnAssessment
 
@@ -132,8 +134,11 @@ class AllowedFact(BaseModel):
 class RenderRequest(BaseModel):
     """Everything a renderer may use to word the customer's reply; nothing it may not reveal."""
 
-    persona_id: str
-    scenario_id: str
+    persona: Persona = Field(description="The persona this session runs (its stored version).")
+    scenario: Scenario = Field(
+        description="The scenario this session runs. A renderer must word only the facts in "
+        "reveal_now and known_so_far; the others are here for the engine's rules, not for prompts."
+    )
     customer_name: str
     intent: Intent
     band: Band
