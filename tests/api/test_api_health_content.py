@@ -18,6 +18,7 @@ def test_healthz_reports_schema_and_content(client: TestClient) -> None:
     assert body["status"] == "ok"
     assert body["schema_revision"] == "0001"
     assert body["content"] == {"personas": 1, "scenarios": 1, "rubrics": 1}
+    assert body["backends"] == {"customer": "scripted", "scorer": "offline"}
 
 
 def test_content_lists_each_kind_with_versions(client: TestClient) -> None:

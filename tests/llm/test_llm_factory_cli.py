@@ -69,3 +69,24 @@ def test_play_script_against_the_model(fake: FakeOpenAI, tmp_path: Path) -> None
     assert replies
     assert all(r["renderer"] == "llm:fake-model" and r["text"] == REPLY for r in replies)
     assert len(fake.state.requests) == len(replies)
+
+
+def test_serve_says_which_customer_and_scorer_serve(tmp_path: Path) -> None:
+    """The CLI names the backends before it starts serving (here it stops at the schema check)."""
+    env = {
+        **os.environ,
+        "SIMCOACH_LLM_BASE_URL": "http://127.0.0.1:9/v1",
+        "SIMCOACH_LLM_MODEL": "m",
+        "SIMCOACH_SCORER_BACKEND": "hybrid",
+        # An unreachable PostgreSQL makes serve exit after naming the backends, before binding a port.
+        "SIMCOACH_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:9/none",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "simcoach", "serve", "--port", "9"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "customer llm:m, scorer hybrid:m" in done.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from simcoach.cli.common import settings_from
+from simcoach.llm.factory import describe_backends
 from simcoach.settings import Settings
 
 db_app = typer.Typer(help="Database schema: upgrade or check.", no_args_is_help=True)
@@ -47,6 +48,8 @@ def serve(
     if content is not None:
         updates["content_dir"] = content
     settings = settings.model_copy(update=updates)
+    backends = describe_backends(settings)
+    typer.echo(f"simcoach: customer {backends['customer']}, scorer {backends['scorer']}", err=True)
     _refuse_outdated_schema(settings)
     options: dict[str, object] = {
         "host": settings.host,

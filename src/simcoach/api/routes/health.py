@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from simcoach.api.deps import StateDep
 from simcoach.api.errors import error_response
+from simcoach.llm.factory import describe_backends
 from simcoach.store import migrate
 
 router = APIRouter(tags=["health"])
@@ -19,6 +20,10 @@ class HealthRead(BaseModel):
     schema_revision: str
     content: dict[str, int]
     content_errors: int
+    backends: dict[str, str] = Field(
+        description="Who plays the customer and who scores: 'scripted' / 'llm:<model>', "
+        "'offline' / 'llm:<model>' / 'hybrid:<model>'."
+    )
 
 
 @router.get("/healthz", response_model=HealthRead, responses={503: {"description": "database down"}})
@@ -34,4 +39,5 @@ async def healthz(state: StateDep) -> HealthRead:
         schema_revision=status.head,
         content=state.content.counts(),
         content_errors=len(state.content.errors),
+        backends=describe_backends(state.settings),
     )
