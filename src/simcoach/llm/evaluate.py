@@ -7,34 +7,13 @@ still bounds requests) and counted exactly as :func:`simcoach.scoring.evaluate.e
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from simcoach.content.rubric import Rubric
 from simcoach.scoring.backend import TurnScorer
-from simcoach.scoring.evaluate import BASELINES, BadLine, Confusion, Item, Report, read_items
+from simcoach.scoring.evaluate import BadLine, Item, Report, read_items
 from simcoach.scoring.models import TurnAssessment
-
-
-def _count(report: Report, item: Item, result: TurnAssessment) -> None:
-    """Add one scored item to the report (the offline eval's rules: level >= 1 counts as positive)."""
-    report.items += 1
-    group = report.by_group.setdefault(item.group or "(none)", Counter())
-    group["_n"] += 1
-    for skill in report.skills:
-        score = result.scores.get(skill)
-        level = score.level if score is not None and score.applicable else 0
-        fired = level >= 1
-        if fired:
-            group[skill] += 1
-        if skill not in item.labels:
-            continue
-        gold = item.labels[skill]
-        report.scorer[skill].add(fired, gold >= 1)
-        if skill in BASELINES:
-            report.baseline[skill].add(BASELINES[skill][1](item.text), gold >= 1)
-        report.level_pairs[skill].append((level, gold))
 
 
 async def evaluate_with(
@@ -46,16 +25,7 @@ async def evaluate_with(
     concurrency: int = 8,
 ) -> Report:
     """Score every labelled turn in ``path`` with ``scorer`` and compare with its labels."""
-    skills = [c.id for c in rubric.criteria]
-    report = Report(
-        skills=skills,
-        scorer={s: Confusion() for s in skills},
-        baseline={s: Confusion() for s in skills},
-        by_group={},
-        level_pairs={s: [] for s in skills},
-        max_levels={c.id: c.max_level for c in rubric.criteria},
-        bad_lines=[],
-    )
+    report = Report.empty(rubric)
     items: list[Item] = []
     for got in read_items(path):
         if isinstance(got, BadLine):
@@ -78,7 +48,7 @@ async def evaluate_with(
 
     results = await asyncio.gather(*(one(item) for item in items))
     for item, result in zip(items, results, strict=True):
-        _count(report, item, result)
+        report.count(item, result)
     return report
 
 

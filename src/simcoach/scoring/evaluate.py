@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from simcoach.content.rubric import Rubric
-from simcoach.scoring.models import ChatTurn
+from simcoach.scoring.models import ChatTurn, TurnAssessment
 from simcoach.scoring.offline import OfflineScorer
 
 # The naive rules the research notes measured: '?'; stock reflection stems; "sorry" / "I understand".
@@ -158,31 +158,26 @@ class Report:
     bad_lines: list[BadLine]
     items: int = 0
 
-
-def evaluate(path: Path, rubric: Rubric, progress: Callable[[int], None] | None = None) -> Report:
-    """Score every labelled turn in ``path`` and compare with its labels (level ≥ 1 counts as positive)."""
-    scorer = OfflineScorer()
-    skills = [c.id for c in rubric.criteria]
-    report = Report(
-        skills=skills,
-        scorer={s: Confusion() for s in skills},
-        baseline={s: Confusion() for s in skills},
-        by_group={},
-        level_pairs={s: [] for s in skills},
-        max_levels={c.id: c.max_level for c in rubric.criteria},
-        bad_lines=[],
-    )
-    for item in read_items(path):
-        if isinstance(item, BadLine):
-            report.bad_lines.append(item)
-            continue
-        report.items += 1
-        result = scorer.score(
-            rubric=rubric, rubric_version=rubric.version, context=item.context, text=item.text
+    @classmethod
+    def empty(cls, rubric: Rubric) -> Report:
+        """A report with nothing counted yet, one row per criterion of ``rubric``."""
+        skills = [c.id for c in rubric.criteria]
+        return cls(
+            skills=skills,
+            scorer={s: Confusion() for s in skills},
+            baseline={s: Confusion() for s in skills},
+            by_group={},
+            level_pairs={s: [] for s in skills},
+            max_levels={c.id: c.max_level for c in rubric.criteria},
+            bad_lines=[],
         )
-        group = report.by_group.setdefault(item.group or "(none)", Counter())
+
+    def count(self, item: Item, result: TurnAssessment) -> None:
+        """Add one scored turn: a criterion counts as fired when applicable at level ≥ 1."""
+        self.items += 1
+        group = self.by_group.setdefault(item.group or "(none)", Counter())
         group["_n"] += 1
-        for skill in skills:
+        for skill in self.skills:
             score = result.scores.get(skill)
             level = score.level if score is not None and score.applicable else 0
             fired = level >= 1
@@ -191,10 +186,24 @@ def evaluate(path: Path, rubric: Rubric, progress: Callable[[int], None] | None 
             if skill not in item.labels:
                 continue
             gold = item.labels[skill]
-            report.scorer[skill].add(fired, gold >= 1)
+            self.scorer[skill].add(fired, gold >= 1)
             if skill in BASELINES:
-                report.baseline[skill].add(BASELINES[skill][1](item.text), gold >= 1)
-            report.level_pairs[skill].append((level, gold))
+                self.baseline[skill].add(BASELINES[skill][1](item.text), gold >= 1)
+            self.level_pairs[skill].append((level, gold))
+
+
+def evaluate(path: Path, rubric: Rubric, progress: Callable[[int], None] | None = None) -> Report:
+    """Score every labelled turn in ``path`` and compare with its labels (level ≥ 1 counts as positive)."""
+    scorer = OfflineScorer()
+    report = Report.empty(rubric)
+    for item in read_items(path):
+        if isinstance(item, BadLine):
+            report.bad_lines.append(item)
+            continue
+        result = scorer.score(
+            rubric=rubric, rubric_version=rubric.version, context=item.context, text=item.text
+        )
+        report.count(item, result)
         if progress is not None:
             progress(report.items)
     return report
