@@ -149,6 +149,10 @@ async def test_cache_by_rubric_version_and_context(fake: FakeOpenAI, provider: O
     assert first.scores == second.scores
     assert len(fake.state.requests) == 1
     assert scorer.cache.hits == 1
+    # The turn that called the model carries its tokens (for the session's usage); a cache hit costs none.
+    assert first.prompt_tokens == fake.state.default.prompt_tokens
+    assert first.completion_tokens > 0
+    assert (second.prompt_tokens, second.completion_tokens) == (0, 0)
     await scorer.assess(rubric=RUBRIC.item, rubric_version="9.9", context=CONTEXT, text=TEXT, scenario=None)
     assert len(fake.state.requests) == 2
 

@@ -54,8 +54,8 @@ class HybridScorer:
             text=text,
             scenario=scenario,
         )
-        if judged is None:
+        if judged.scores is None:
             self.offline_criteria += len(unsure)
-            return base.model_copy(update={"scorer": f"{base.scorer} (judge fallback)"})
-        self.judged_criteria += len(judged)
-        return base.model_copy(update={"scorer": self.name, "scores": {**base.scores, **judged}})
+        else:
+            self.judged_criteria += len(judged.scores)
+        return judged.applied_to(base, self.name)

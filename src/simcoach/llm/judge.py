@@ -12,6 +12,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
@@ -153,6 +154,27 @@ def cache_key(
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+@dataclass(slots=True)
+class Judged:
+    """What one judge call gave: scores (None when it never answered validly) and the tokens it cost."""
+
+    scores: dict[str, CriterionScore] | None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def applied_to(self, base: TurnAssessment, scorer_name: str) -> TurnAssessment:
+        """``base`` with the judged scores laid over it (or marked as a fallback) and the tokens added."""
+        usage = {
+            "prompt_tokens": base.prompt_tokens + self.prompt_tokens,
+            "completion_tokens": base.completion_tokens + self.completion_tokens,
+        }
+        if self.scores is None:
+            return base.model_copy(update={"scorer": f"{base.scorer} (judge fallback)", **usage})
+        return base.model_copy(
+            update={"scorer": scorer_name, "scores": {**base.scores, **self.scores}, **usage}
+        )
+
+
 class LLMJudge:
     """A TurnScorer that asks a chat model for levels; signals and the fallback come from ``fallback``."""
 
@@ -197,9 +219,7 @@ class LLMJudge:
             text=text,
             scenario=scenario,
         )
-        if judged is None:
-            return base.model_copy(update={"scorer": f"{base.scorer} (judge fallback)"})
-        return base.model_copy(update={"scorer": self.name, "scores": {**base.scores, **judged}})
+        return judged.applied_to(base, self.name)
 
     async def judge(
         self,
@@ -210,8 +230,8 @@ class LLMJudge:
         context: Sequence[ChatTurn],
         text: str,
         scenario: Scenario | None,
-    ) -> dict[str, CriterionScore] | None:
-        """Scores for ``criteria`` from the model, validated; None when it never gave a valid answer."""
+    ) -> Judged:
+        """Scores for ``criteria`` from the model, validated (None when it never gave a valid answer)."""
         key = cache_key(
             model=self.model,
             rubric=rubric,
@@ -223,7 +243,8 @@ class LLMJudge:
         )
         cached = self.cache.get(key)
         if cached is not None:
-            return cached
+            return Judged(scores=cached)
+        spent = Judged(scores=None)
         messages = self._messages(rubric, rubric_version, criteria, context, text, scenario)
         request = ChatRequest(
             model=self.model,
@@ -237,6 +258,8 @@ class LLMJudge:
                 result = await self.provider.complete(request)
                 self.prompt_tokens += result.usage.prompt_tokens
                 self.completion_tokens += result.usage.completion_tokens
+                spent.prompt_tokens += result.usage.prompt_tokens
+                spent.completion_tokens += result.usage.completion_tokens
                 log.debug("judge call used %s prompt + %s completion tokens", *_tokens(result.usage))
                 parsed = parse_output(result.text, criteria, text)
             except JudgeInvalid as exc:
@@ -259,9 +282,10 @@ class LLMJudge:
                 break
             scores = {c.id: _to_score(c, parsed[c.id], text) for c in criteria}
             self.cache.put(key, scores)
-            return scores
+            spent.scores = scores
+            return spent
         self.failures += 1
-        return None
+        return spent
 
     def _messages(
         self,

@@ -93,6 +93,8 @@ class TurnAssessment(BaseModel):
     text: str
     scores: dict[str, CriterionScore]
     signals: list[Signal] = Field(default_factory=list)
+    prompt_tokens: int = Field(default=0, ge=0, description="Model tokens this assessment cost (0 offline).")
+    completion_tokens: int = Field(default=0, ge=0)
 
     def has(self, kind: SignalKind) -> bool:
         """Whether a signal of this kind fired."""
