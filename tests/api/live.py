@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from .conftest import ADMIN_KEY, CONTENT, TRAINER_KEY
 
 START_TIMEOUT_S = 30.0
+RECV_TIMEOUT_S = 30.0
 
 
 def free_port() -> int:
@@ -135,8 +137,8 @@ class Client:
         return client, hello
 
     async def recv(self) -> dict[str, Any]:
-        """The next frame (bounded wait)."""
-        raw = await self.conn.recv(decode=True)
+        """The next frame (bounded wait: a server that never answers fails the test, not CI)."""
+        raw = await asyncio.wait_for(self.conn.recv(decode=True), timeout=RECV_TIMEOUT_S)
         frame: dict[str, Any] = json.loads(raw)
         if frame["type"] == "ack":
             self.acks.append(frame)
