@@ -17,7 +17,6 @@ from simcoach.kit.yamlmarks import PathKey
 LINE_SLOTS: dict[str, str] = {
     "name": "the customer's name (the scenario's customer_name)",
     "value": "the fact's value (in a fact's 'say' lines)",
-    "topic": "the fact's topic, or what the agent asked about",
     "agent_words": "a short phrase quoted from the agent's last turn",
 }
 """Placeholders a customer line may contain; the engine fills them in."""
