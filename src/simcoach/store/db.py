@@ -69,9 +69,16 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     """An async engine with per-backend settings."""
     if is_sqlite(url):
         # No reset-on-return: every transaction() ends in an explicit commit or rollback, and with
-        # aiosqlite each redundant ROLLBACK is one more hop to the connection's thread.
+        # aiosqlite each redundant ROLLBACK is one more hop to the connection's thread. A small fixed pool
+        # (no overflow): one writer at a time anyway, and a burst of connects would otherwise open and close
+        # overflow connections, each with its own thread, page cache and heap arena.
         engine = create_async_engine(
-            url, connect_args={"timeout": 10}, json_serializer=dumps, pool_reset_on_return=None
+            url,
+            connect_args={"timeout": 10},
+            json_serializer=dumps,
+            pool_reset_on_return=None,
+            pool_size=4,
+            max_overflow=0,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
