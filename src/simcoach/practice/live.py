@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -205,7 +206,7 @@ class LiveSession:
 
         def read(
             s: Connection,
-        ) -> tuple[SessionHead, StoredTurn, engine_io.Content, tuple[int, str] | None] | None:
+        ) -> tuple[SessionHead, StoredTurn, dict[str, Any] | None, tuple[int, str] | None] | None:
             head, pending = mine
             if head is None or pending is None or head.pending_turn_id != pending.id:
                 head = _head(s, self.session_id)
@@ -214,15 +215,22 @@ class LiveSession:
                 pending = hot.stored_turn(s, head.pending_turn_id)
                 if pending is None:  # pragma: no cover - the foreign key makes this impossible
                     return None
-            return head, pending, _content(s, head), hot.snapshot_text(s, self.session_id)
+            # Only reads here (on the database thread); the content cache is used on the event loop below.
+            data = None if engine_io.cached_content(head) else hot.payload(s, head.id, content=True)
+            return head, pending, data, hot.snapshot_text(s, self.session_id)
 
         found = await self.db.run(read)
         if found is None:
             return None
-        head, pending, content, stored = found
+        head, pending, data, stored = found
         if stored is None or stored[0] != head.version:
             self._forget()
             raise _conflict()
+        content = engine_io.cached_content(head)
+        if content is None:
+            if data is None:  # evicted from the cache since the read: read the content again
+                data = await self.db.run(partial(hot.payload, session_id=head.id, content=True))
+            content = engine_io.content_from(head, data)
         return head, pending, engine_io.restore(content, stored[1], self.backends.scorer)
 
     async def reply(self) -> AsyncIterator[ReplyDelta | TurnCommitted]:
