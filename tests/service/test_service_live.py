@@ -10,7 +10,8 @@ import pytest
 
 from simcoach.practice.content import ContentSource
 from simcoach.practice.errors import Conflict
-from simcoach.practice.live import LiveSession, TurnCommitted
+from simcoach.practice.live import LiveSession
+from simcoach.practice.results import TurnCommitted
 from simcoach.practice.service import PracticeService
 from simcoach.store import repository as repo
 

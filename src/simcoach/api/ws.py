@@ -35,7 +35,8 @@ from simcoach.api.protocol import (
 from simcoach.api.state import AppState
 from simcoach.practice.access import Principal, authenticate
 from simcoach.practice.errors import PracticeError
-from simcoach.practice.live import Accepted, LiveSession, TurnCommitted
+from simcoach.practice.live import LiveSession
+from simcoach.practice.results import Accepted, TurnCommitted
 from simcoach.practice.service import LiveView
 from simcoach.scoring.models import TurnAssessment
 

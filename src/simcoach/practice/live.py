@@ -9,61 +9,25 @@ still current; any failed version check drops it and the next step reads the dat
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection
-
 from simcoach.practice import engine_io
+from simcoach.practice.endings import build_scorecard, event_payload, finish_values
 from simcoach.practice.errors import Conflict, NotFound
-from simcoach.practice.views import json_of
-from simcoach.scoring.models import Scorecard, TurnAssessment
+from simcoach.practice.results import Accepted, Ended, TurnCommitted
+from simcoach.scoring.models import Scorecard
 from simcoach.sim.engine import PracticeSession
 from simcoach.sim.errors import SessionFinished
 from simcoach.sim.models import Outcome, OutcomeReached, ReplyComplete, ReplyDelta, StateChanged, TurnAssessed
 from simcoach.store import repository as repo
 from simcoach.store import turns as hot
-from simcoach.store.db import Database, DbSession, RawJson
-from simcoach.store.tables import utcnow
+from simcoach.store.db import Database, RawJson, SyncConnection
 from simcoach.store.turns import SessionHead, StoredTurn
 
 ATTEMPTS = 3
 """How often a write is retried after losing a race, before reporting a conflict."""
-
-
-@dataclass(frozen=True)
-class Accepted:
-    """An agent message that is committed (now or by an earlier send of the same client id)."""
-
-    turn_id: int
-    seq: int
-    agent_turn: int
-    client_message_id: str
-    duplicate: bool
-    needs_reply: bool
-
-
-@dataclass(frozen=True)
-class TurnCommitted:
-    """The customer's reply and everything else the turn produced, all committed."""
-
-    agent_turn: int
-    reply_turn_id: int
-    seq: int
-    reply: ReplyComplete
-    assessment: TurnAssessment
-    state: StateChanged
-    outcome: Outcome | None
-    scorecard: Scorecard | None
-
-
-@dataclass(frozen=True)
-class Ended:
-    """The session's end, committed."""
-
-    outcome: Outcome
-    scorecard: Scorecard | None
 
 
 def _conflict() -> Conflict:
@@ -72,33 +36,17 @@ def _conflict() -> Conflict:
     )
 
 
-def _head(s: Connection, session_id: str) -> SessionHead:
+def _head(s: SyncConnection, session_id: str) -> SessionHead:
     found = hot.head(s, session_id)
     if found is None:
         raise NotFound(f"no session '{session_id}'", code="session_not_found")
     return found
 
 
-def _content(s: Connection, head: SessionHead) -> engine_io.Content:
+def _content(s: SyncConnection, head: SessionHead) -> engine_io.Content:
     return engine_io.cached_content(head) or engine_io.content_from(
         head, hot.payload(s, head.id, content=True)
     )
-
-
-async def build_scorecard(
-    s: DbSession,
-    session_id: str,
-    content: engine_io.Content,
-    extra: tuple[int, TurnAssessment] | None = None,
-) -> Scorecard:
-    """The scorecard from the stored assessments (plus one not yet stored) and the overrides."""
-    stored = await repo.assessments(s, session_id)
-    items = [TurnAssessment.model_validate(a.assessment) for a in stored]
-    turns = [a.turn for a in stored]
-    if extra is not None:
-        turns.append(extra[0])
-        items.append(extra[1])
-    return engine_io.scorecard(content, items, turns, await repo.overrides(s, session_id))
 
 
 class LiveSession:
@@ -151,7 +99,7 @@ class LiveSession:
         raise _conflict()
 
     def _store(
-        self, s: Connection, *, known: SessionHead | None, cmid: str, text: str
+        self, s: SyncConnection, *, known: SessionHead | None, cmid: str, text: str
     ) -> Accepted | tuple[SessionHead, int, int, str]:
         """One accept transaction (on the database thread): a duplicate, or (head, id, version, snapshot)."""
         head = known if known is not None else _head(s, self.session_id)
@@ -205,7 +153,7 @@ class LiveSession:
         mine = head, pending
 
         def read(
-            s: Connection,
+            s: SyncConnection,
         ) -> tuple[SessionHead, StoredTurn, dict[str, Any] | None, tuple[int, str] | None] | None:
             head, pending = mine
             if head is None or pending is None or head.pending_turn_id != pending.id:
@@ -286,7 +234,7 @@ class LiveSession:
             "completion_tokens": head.completion_tokens + complete.completion_tokens,
         }
 
-        def store(s: Connection) -> int:
+        def store(s: SyncConnection) -> int:
             reply_id = hot.add_turn(
                 s,
                 session_id=self.session_id,
@@ -312,7 +260,7 @@ class LiveSession:
             )
             return reply_id
 
-        def store_all(s: Connection) -> tuple[int, int]:
+        def store_all(s: SyncConnection) -> tuple[int, int]:
             reply_id = store(s)
             return reply_id, hot.advance(s, self.session_id, head.version, **values)
 
@@ -398,26 +346,3 @@ class LiveSession:
             except (repo.StaleVersion, SessionFinished):
                 continue
         raise _conflict()
-
-
-def finish_values(outcome: Outcome, card: Scorecard) -> dict[str, object]:
-    """The session columns that record its end."""
-    return {
-        "status": "finished",
-        "outcome": json_of(outcome),
-        "outcome_kind": outcome.kind.value,
-        "scorecard": json_of(card),
-        "ended_at": utcnow(),
-    }
-
-
-def event_payload(head: engine_io.HasContentKey, outcome: Outcome, card: Scorecard) -> dict[str, object]:
-    """The outbox payload of ``session.completed``."""
-    return {
-        "session_id": getattr(head, "id", None),
-        "learner_id": getattr(head, "learner_id", None),
-        "scenario_id": head.scenario_id,
-        "outcome": outcome.kind.value,
-        "overall_percent": card.overall_percent,
-        "passed": card.passed,
-    }

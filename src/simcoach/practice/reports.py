@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from simcoach.practice import engine_io
 from simcoach.practice.access import Principal
+from simcoach.practice.endings import build_scorecard
 from simcoach.practice.errors import Conflict, ContentUnavailable, InvalidInput, NotFound
-from simcoach.practice.live import build_scorecard
 from simcoach.practice.service import PracticeService, reveals
 from simcoach.practice.views import (
     CleanStr,

@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 DbSession = AsyncSession
+SyncConnection = Connection
+"""A synchronous connection, as the one-thread turn transactions receive it."""
 """The session type repository functions take; callers outside store/ name it from here."""
 
 T = TypeVar("T")

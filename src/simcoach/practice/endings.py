@@ -1,0 +1,50 @@
+"""How a session's end is recorded: its scorecard from stored assessments, its columns, its outbox event."""
+
+from __future__ import annotations
+
+from simcoach.practice import engine_io
+from simcoach.practice.views import json_of
+from simcoach.scoring.models import Scorecard, TurnAssessment
+from simcoach.sim.models import Outcome
+from simcoach.store import repository as repo
+from simcoach.store.db import DbSession
+from simcoach.store.tables import utcnow
+
+
+async def build_scorecard(
+    s: DbSession,
+    session_id: str,
+    content: engine_io.Content,
+    extra: tuple[int, TurnAssessment] | None = None,
+) -> Scorecard:
+    """The scorecard from the stored assessments (plus one not yet stored) and the overrides."""
+    stored = await repo.assessments(s, session_id)
+    items = [TurnAssessment.model_validate(a.assessment) for a in stored]
+    turns = [a.turn for a in stored]
+    if extra is not None:
+        turns.append(extra[0])
+        items.append(extra[1])
+    return engine_io.scorecard(content, items, turns, await repo.overrides(s, session_id))
+
+
+def finish_values(outcome: Outcome, card: Scorecard) -> dict[str, object]:
+    """The session columns that record its end."""
+    return {
+        "status": "finished",
+        "outcome": json_of(outcome),
+        "outcome_kind": outcome.kind.value,
+        "scorecard": json_of(card),
+        "ended_at": utcnow(),
+    }
+
+
+def event_payload(head: engine_io.HasContentKey, outcome: Outcome, card: Scorecard) -> dict[str, object]:
+    """The outbox payload of ``session.completed``."""
+    return {
+        "session_id": getattr(head, "id", None),
+        "learner_id": getattr(head, "learner_id", None),
+        "scenario_id": head.scenario_id,
+        "outcome": outcome.kind.value,
+        "overall_percent": card.overall_percent,
+        "passed": card.passed,
+    }
