@@ -143,3 +143,28 @@ async def test_first_sessions_of_a_new_learner_created_at_once(practice: Practic
     )
     assert len({c.session.id for c in created}) == 6
     assert {c.session.learner for c in created} == {"zoe"}
+
+
+async def test_scorecard_of_a_customer_ended_session_counts_each_turn_once(practice: PracticeService) -> None:
+    """Regression: when the customer ended the chat, the last turn's assessment was counted twice."""
+    sid = await new_session(practice)
+    rude = "Calm down. You should have read the terms, that's our policy and there's nothing I can do."
+    session = live(practice, sid)
+    done: TurnCommitted | None = None
+    for i in range(20):
+        await session.accept(f"r{i}", rude)
+        done = await answer(session)
+        if done.outcome is not None:
+            break
+    assert done is not None
+    assert done.outcome is not None, "a rude agent must end the chat"
+    assert done.scorecard is not None
+    async with practice.db.transaction() as s:
+        stored = len(await repo.assessments(s, sid))
+        rec = await repo.get_session(s, sid)
+    assert stored == done.agent_turn
+    assert rec is not None
+    assert rec.scorecard is not None
+    for criterion in done.scorecard.criteria:
+        assert criterion.applicable_turns <= stored, criterion
+    assert rec.scorecard == done.scorecard.model_dump(mode="json")
