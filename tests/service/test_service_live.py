@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,8 @@ from simcoach.practice.errors import Conflict
 from simcoach.practice.live import LiveSession
 from simcoach.practice.results import TurnCommitted
 from simcoach.practice.service import PracticeService
+from simcoach.scoring.models import TurnAssessment
+from simcoach.scoring.offline import OfflineScorer
 from simcoach.store import repository as repo
 
 from .conftest import CONTENT, STAFF
@@ -168,3 +171,26 @@ async def test_scorecard_of_a_customer_ended_session_counts_each_turn_once(pract
     for criterion in done.scorecard.criteria:
         assert criterion.applicable_turns <= stored, criterion
     assert rec.scorecard == done.scorecard.model_dump(mode="json")
+
+
+class CostlyScorer(OfflineScorer):
+    """The offline scorer, reporting tokens as an LLM judge does for each turn it scores."""
+
+    async def assess(self, **kwargs: Any) -> TurnAssessment:
+        result = await super().assess(**kwargs)
+        return result.model_copy(update={"prompt_tokens": 100, "completion_tokens": 7})
+
+
+async def test_session_usage_counts_what_scoring_cost(practice: PracticeService) -> None:
+    """Token usage per session includes the judge's tokens, not only the customer's reply."""
+    practice.backends.scorer = CostlyScorer()
+    sid = await new_session(practice)
+    session = live(practice, sid)
+    for i in range(2):
+        await session.accept(f"u{i}", TEXT)
+        done = await answer(session)
+        assert (done.assessment.prompt_tokens, done.assessment.completion_tokens) == (100, 7)
+    async with practice.db.transaction() as s:
+        rec = await repo.get_session(s, sid)
+    assert rec is not None
+    assert (rec.prompt_tokens, rec.completion_tokens) == (200, 14)

@@ -224,14 +224,19 @@ class LiveSession:
         complete: ReplyComplete,
         outcome: Outcome | None,
     ) -> TurnCommitted:
+        # The session's usage counts what the reply cost and what scoring it cost (an LLM judge).
+        prompt_tokens = head.prompt_tokens + complete.prompt_tokens + assessed.assessment.prompt_tokens
+        completion_tokens = (
+            head.completion_tokens + complete.completion_tokens + assessed.assessment.completion_tokens
+        )
         values: dict[str, object] = {
             "next_seq": head.next_seq + 1,
             "turn": pending.agent_turn,
             "pending_turn_id": None,
             # Lean: the assessments are stored per turn in their own table, not in every snapshot.
             "snapshot": RawJson(engine.snapshot_json(assessments=False)),
-            "prompt_tokens": head.prompt_tokens + complete.prompt_tokens,
-            "completion_tokens": head.completion_tokens + complete.completion_tokens,
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
         }
 
         def store(s: SyncConnection) -> int:
@@ -297,8 +302,8 @@ class LiveSession:
             next_seq=head.next_seq + 1,
             pending_turn_id=None,
             status="finished" if outcome is not None else head.status,
-            prompt_tokens=head.prompt_tokens + complete.prompt_tokens,
-            completion_tokens=head.completion_tokens + complete.completion_tokens,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
         )
         self._pending = None
         return TurnCommitted(
