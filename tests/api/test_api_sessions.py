@@ -230,4 +230,7 @@ def test_malformed_json_body_is_a_422_with_a_code(client: TestClient) -> None:
         "/api/v1/sessions", content=b"{nope", headers={**auth(ADMIN_KEY), "content-type": "application/json"}
     )
     assert got.status_code == 422
-    assert got.json()["error"]["code"] == "invalid_request"
+    error = got.json()["error"]
+    assert error["code"] == "invalid_json"
+    assert error["field"] == "body"
+    assert "character 1" in error["message"]

@@ -66,6 +66,14 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    if first.get("type") == "json_invalid":
+        # The location is ('body', character offset): name the body and say where the JSON breaks.
+        at = first["loc"][-1] if first["loc"] else "?"
+        ctx = first.get("ctx")
+        reason = ctx.get("error", "invalid JSON") if isinstance(ctx, dict) else "invalid JSON"
+        return error_response(
+            422, "invalid_json", f"the request body is not valid JSON ({reason} at character {at})", "body"
+        )
     message = "; ".join(f"{field_of(e['loc']) or 'body'}: {e['msg']}" for e in errors[:5])
     return error_response(422, "invalid_request", message or str(first["msg"]), field_of(first["loc"]))
 
