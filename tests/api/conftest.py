@@ -17,30 +17,11 @@ from simcoach.settings import Settings
 from simcoach.sim.models import RenderReport, RenderRequest, Restart
 from simcoach.store.testing import (
     empty_tables,
-    postgres_reachable,
-    postgres_required,
-    postgres_test_url,
-    reset_schema,
 )
 
 CONTENT = Path(__file__).parent / "content"
 ADMIN_KEY = "sca_test-admin-key-0000000000000000000000"
 TRAINER_KEY = "sck_test-trainer-key-000000000000000000000"
-
-
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A freshly migrated database for this test session, per backend."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'simcoach.sqlite3'}"
-    else:
-        url = postgres_test_url()
-        if not postgres_reachable(url):
-            if postgres_required():
-                pytest.fail(f"PostgreSQL required (SIMCOACH_REQUIRE_POSTGRES=1) but unreachable: {url}")
-            pytest.skip(f"PostgreSQL unreachable at {url}")
-    asyncio.run(reset_schema(url))
-    return url
 
 
 @pytest.fixture
