@@ -80,6 +80,16 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _checked(
+    paths: list[Path] | None, config: Path | None
+) -> tuple[ContentLibrary, list[ContentError], list[dict[str, str]]]:
+    """Check the given paths (default: the content folder); the valid library, its errors, its rows."""
+    cwd = Path.cwd()
+    targets = list(paths) if paths else [settings_from(config).content_dir]
+    library, errors = check_paths(targets, cwd)
+    return library, errors, _items(library, cwd)
+
+
 def _counts(library: ContentLibrary) -> dict[str, int]:
     return {
         "personas": len(library.personas),
@@ -94,10 +104,7 @@ def validate(
     config: ConfigOption = None,
 ) -> None:
     """Check personas, scenarios and rubrics; list every error with file:line:col, exit 1 if any."""
-    cwd = Path.cwd()
-    targets = list(paths) if paths else [settings_from(config).content_dir]
-    library, errors = check_paths(targets, cwd)
-    items = _items(library, cwd)
+    library, errors, items = _checked(paths, config)
     if as_json:
         payload: dict[str, Any] = {
             "ok": not errors,
@@ -157,10 +164,7 @@ def list_content(
     config: ConfigOption = None,
 ) -> None:
     """List the valid personas, scenarios and rubrics with their content versions."""
-    cwd = Path.cwd()
-    targets = list(paths) if paths else [settings_from(config).content_dir]
-    library, errors = check_paths(targets, cwd)
-    items = _items(library, cwd)
+    _, errors, items = _checked(paths, config)
     if as_json:
         typer.echo(json.dumps(items, indent=2))
     else:
