@@ -112,9 +112,7 @@ def request_for(agent_text: str) -> RenderRequest:
 
 def guard_for(agent_text: str) -> ReplyGuard:
     """The guard the renderer would use for this agent text on turn 1."""
-    lib = library()
-    scenario = lib.scenario(SCENARIO)
-    return reply_guard(request_for(agent_text), lib.persona(scenario.persona), scenario)
+    return reply_guard(request_for(agent_text))
 
 
 class Turn:

@@ -8,8 +8,6 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from simcoach.content.persona import Persona
-from simcoach.content.scenario import Scenario
-from simcoach.content.vocabulary import HostilityCeiling
 from simcoach.providers.base import ChatMessage
 from simcoach.sim.models import RenderRequest
 
@@ -27,24 +25,23 @@ def environment() -> Environment:
     )
 
 
-def _variables(
-    request: RenderRequest, persona: Persona | None, scenario: Scenario | None
-) -> dict[str, object]:
+def _variables(request: RenderRequest) -> dict[str, object]:
+    persona, scenario = request.persona, request.scenario
     history = request.recent_turns
     if history and history[-1].role == "agent" and history[-1].text == request.agent_text:
         history = history[:-1]  # the latest agent message is shown on its own, fenced
     return {
         "name": request.customer_name,
         "persona": persona,
-        "issue": scenario.primary_issue if scenario is not None else "A problem with your account.",
-        "unknowns": scenario.unknowns if scenario is not None else [],
+        "issue": scenario.primary_issue,
+        "unknowns": scenario.unknowns,
         "state_in_words": request.state_in_words,
         "band": request.band.value,
         "intent": request.intent.value,
         "known": request.known_so_far,
         "reveal_now": request.reveal_now,
-        "verbosity": persona.speech_style.verbosity if persona is not None else "medium",
-        "hostility": (persona.hostility_ceiling if persona is not None else HostilityCeiling.moderate).value,
+        "verbosity": persona.speech_style.verbosity,
+        "hostility": persona.hostility_ceiling.value,
         "history": history,
         "agent_text": _unfenced(request.agent_text.strip()),
     }
@@ -55,38 +52,30 @@ def _unfenced(text: str) -> str:
     return re.sub(r"<\s*(/?)\s*agent_message\s*>", r"[\1agent message]", text, flags=re.IGNORECASE)
 
 
-def customer_messages(
-    request: RenderRequest, persona: Persona | None, scenario: Scenario | None
-) -> list[ChatMessage]:
-    """System and user messages for one customer reply."""
+def customer_messages(request: RenderRequest) -> list[ChatMessage]:
+    """System and user messages for one customer reply, from the session's own persona and scenario."""
     env = environment()
-    variables = _variables(request, persona, scenario)
+    variables = _variables(request)
     system = env.get_template("customer_system.j2").render(variables).strip()
     user = env.get_template("customer_turn.j2").render(variables).strip()
     return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
 
 
-def allowed_text(request: RenderRequest, persona: Persona | None, scenario: Scenario | None) -> str:
+def allowed_text(request: RenderRequest) -> str:
     """Everything the customer may legitimately repeat: the prompt's own content and the conversation."""
     parts = [request.customer_name, request.agent_text, *(t.text for t in request.recent_turns)]
     parts += [f.value for f in [*request.reveal_now, *request.known_so_far]]
     parts += [f.line for f in request.reveal_now]
-    if persona is not None:
-        parts.append(persona.background)
-    if scenario is not None:
-        parts.append(scenario.primary_issue)
+    parts += [request.persona.background, request.scenario.primary_issue]
     return "\n".join(parts)
 
 
-def hidden_values(request: RenderRequest, scenario: Scenario | None) -> list[str]:
+def hidden_values(request: RenderRequest) -> list[str]:
     """Values of the scenario's facts the engine has not allowed yet (never in the prompt)."""
-    if scenario is None:
-        return []
     allowed = {f.id for f in [*request.reveal_now, *request.known_so_far]}
-    return [f.value for f in scenario.facts if f.id not in allowed]
+    return [f.value for f in request.scenario.facts if f.id not in allowed]
 
 
-def max_tokens_for(persona: Persona | None) -> int:
+def max_tokens_for(persona: Persona) -> int:
     """A reply-length cap from the persona's verbosity: a safety net, the prompt asks for less."""
-    verbosity = persona.speech_style.verbosity if persona is not None else "medium"
-    return {"terse": 120, "medium": 200, "verbose": 320}.get(verbosity, 200)
+    return {"terse": 120, "medium": 200, "verbose": 320}.get(persona.speech_style.verbosity, 200)

@@ -13,9 +13,6 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass
 
-from simcoach.content.persona import Persona
-from simcoach.content.scenario import Scenario
-from simcoach.content.vocabulary import HostilityCeiling
 from simcoach.llm import prompts
 from simcoach.llm.guardrails import ReplyGuard, Violation, build_guard
 from simcoach.providers.base import ChatProvider, ChatRequest
@@ -63,13 +60,13 @@ class LLMRenderer:
 
     def guard_for(self, request: RenderRequest) -> ReplyGuard:
         """The guard for this reply."""
-        return reply_guard(request, request.persona, request.scenario)
+        return reply_guard(request)
 
     def chat_request(self, request: RenderRequest) -> ChatRequest:
         """The chat request for this reply (only allowed facts are in it)."""
         return ChatRequest(
             model=self.model,
-            messages=prompts.customer_messages(request, request.persona, request.scenario),
+            messages=prompts.customer_messages(request),
             temperature=self.temperature,
             max_tokens=prompts.max_tokens_for(request.persona),
         )
@@ -139,12 +136,12 @@ class LLMRenderer:
         yield _Attempt(text=text, released=True)
 
 
-def reply_guard(request: RenderRequest, persona: Persona | None, scenario: Scenario | None) -> ReplyGuard:
+def reply_guard(request: RenderRequest) -> ReplyGuard:
     """The guard for one reply: persona ceiling, facts still hidden, the customer's own name exempt."""
     return build_guard(
-        hostility=persona.hostility_ceiling if persona else HostilityCeiling.moderate,
-        hidden_values=prompts.hidden_values(request, scenario),
-        allowed_text=prompts.allowed_text(request, persona, scenario),
+        hostility=request.persona.hostility_ceiling,
+        hidden_values=prompts.hidden_values(request),
+        allowed_text=prompts.allowed_text(request),
         exempt_words=[request.customer_name],
     )
 
