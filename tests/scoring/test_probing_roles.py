@@ -30,6 +30,15 @@ NOT_PROBES = [
     "Is there any chance you could work from a neighbour's connection this afternoon?",
     "Why not book the first slot of the morning so you're not waiting in all day?",
     "Have you heard of our priority repair line for customers working from home?",
+    "How about a courtesy credit on your next bill instead?",
+    "What about the hotspot on your phone for today?",
+    # information in question form tells, it does not ask
+    "Did you know you can follow the engineer live in the app?",
+    "Are you aware that the second visit was booked for the wrong flat?",
+    # no question mark and no inversion: instructions and statements, not questions
+    "Do that first and the router should come back on its own",
+    "When done, switch the router back on and wait for the green light",
+    "Explain that you were at work when the engineer rang the bell",
     # a statement about the customer said with a rising tone
     "So you think the engineer went to the wrong flat?",
     # a yes/no question tacked onto a story or advice: the question is not the point of the turn
@@ -50,6 +59,12 @@ PROBES = [
     " What happens when you try that?",
     # a question missing its question mark in chat
     "what happened when you rang us the first time",
+    "how long have you been without broadband",
+    "do you have the text the engineer sent",
+    # "what about" with its own verb asks about something; "do you know what…" asks for what they know
+    "What about the second visit, did anyone ring you beforehand?",
+    "Do you know what time the engineer was booked for?",
+    "Explain to me what the engineer said when he rang",
 ]
 
 

@@ -32,6 +32,13 @@ _ELICIT_WORDS = frozenset(
     {"tell", "walk", "talk", "take", "run", "help", "describe", "explain", "share", "fill", "give"}
     | {"love", "like", "wonder", "wondering", "curious", "know"}
 )
+# Without a question mark only clear interrogative syntax counts: "do that and stay positive" is an
+# instruction and "when done, you're done" a statement; "is the refund through" and "how long ago did it
+# arrive" ask.
+_IMPERATIVE_DO = re.compile(r"^do (?:that|this|it|those|these|the|so)\b")
+_CLEAR_WHEN = re.compile(
+    r"^(?:when|where)(?: [a-z]+)? (?:is|are|was|were|do|does|did|can|could|would|will|have|has|had|should)\b"
+)
 _OPEN = "open"
 _CLOSED = "closed"
 
@@ -117,8 +124,8 @@ def _role(clause: str) -> str:
         return "probe"  # "would you like to tell me what happened?" invites an account, it is no offer
     if _P["phatic_question"].match(clause):
         return "phatic"
-    if _P["advice_question"].match(clause):
-        return "advice"
+    if _P["advice_question"].match(clause) or _P["inform_question"].match(clause):
+        return "advice"  # a suggestion or a piece of information in question form
     if _P["request_question"].match(clause):
         return "request"
     if _P["understanding_check"].match(clause) or _P["acceptance_question"].match(clause):
@@ -144,9 +151,13 @@ def find_questions(a: Analysed) -> list[Question]:
             clause = seg[off + skip :]
             elicit = _P["elicitation"].match(clause) is not None
             wh_clear = (
-                _P["wh_start"].match(clause) is not None and len(clause.split()) >= 3 and "!" not in clause
+                _P["wh_start"].match(clause) is not None
+                and len(clause.split()) >= 3
+                and "!" not in clause
+                and (not clause.startswith(("when", "where")) or _CLEAR_WHEN.match(clause) is not None)
             )
-            clear = off == 0 and (wh_clear or _P["aux_subject"].match(clause) is not None)
+            aux_clear = _P["aux_subject"].match(clause) is not None and not _IMPERATIVE_DO.match(clause)
+            clear = off == 0 and (wh_clear or aux_clear)
             if not s.question_mark and not elicit and not clear:
                 continue  # without '?' demand clear interrogative syntax at the very start
             kind, syntactic = _classify(clause)
