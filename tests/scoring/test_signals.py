@@ -60,6 +60,19 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.dismissive, UPSET, "It's not a big deal, these things happen.", "big deal"),
     (K.hostile_language, UPSET, "If you keep shouting I'm going to end this chat.", "end this chat"),
     (K.ignored_question, ASKED, "Thanks for contacting us today.", "Thanks for contacting"),
+    # a sceptical question is still a question the customer wants answered
+    (
+        K.ignored_question,
+        [customer("Are you actually going to refund me?")],
+        "Thanks for contacting us today.",
+        "Thanks for contacting",
+    ),
+    (
+        K.ignored_question,
+        [customer("Do you ever deliver on Saturdays?")],
+        "Thanks for contacting us.",
+        "Thanks",
+    ),
     (K.personalisation, [customer("My name is Priya and my washer leaks.")], "Priya, let me help.", "Priya"),
 ]
 
@@ -91,6 +104,21 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.reask, [customer("It arrived broken.")], "What's your order number?"),
         (K.policy_hiding, UPSET, "It's our policy, but what I can do instead is refund the fee."),
         (K.content_reflection, UPSET, "You should have checked the order twice."),  # blame, not a reflection
+        # a jab at the agent is not a question waiting for an answer: not "ignored" when the agent moves on
+        (
+            K.ignored_question,
+            [customer("Are you even reading my messages?")],
+            "Thanks for contacting us today.",
+        ),
+        (K.ignored_question, [customer("Are you reading off a script?")], "Thanks for contacting us today."),
+        (K.ignored_question, [customer("Do you people actually care?")], "Thanks for contacting us today."),
+        (
+            K.ignored_question,
+            [customer("How many times do I have to say it?")],
+            "Thanks for contacting us today.",
+        ),
+        (K.ignored_question, [customer("What's the point of this chat?")], "Thanks for contacting us today."),
+        (K.ignored_question, [customer("Is anyone there listening?")], "Thanks for contacting us today."),
     ],
 )
 def test_signal_does_not_fire_on_lookalikes(
