@@ -20,6 +20,12 @@ def _texts() -> list[str]:
             out += [turn["text"] for turn in item.get("context", [])]
     # apostrophes, hyphens and words that only start like a gate word
     out += ["You're right, I'll sort it.", "Your e-mail bounced.", "Apologies, I apologise.", "Yourself?"]
+    # gate words glued to letters, digits or underscores, repeated, overlapping, or in curly quotes
+    out += [
+        "Café sorry, x_sorry 2sorry sorry-sorry. I’ll refund, I'll refund it, I’m sorry I'm sorry.",
+        "Sorry sorry sorry, you're you’re right right, booked rebooked booking, I I I'll",
+        "I understand your frustration, but I understand. Don't worry, don't worry!",
+    ]
     return list(dict.fromkeys(out))
 
 

@@ -61,28 +61,60 @@ class Analysed:
     content: dict[str, float] = field(default_factory=dict)  # stem -> specificity weight
     # every word lower-cased, plus the part before an apostrophe ("you're" → "you"): cheap gates
     lows: frozenset[str] = frozenset()
+    # the same words, each with the offsets where it starts: where a gated pattern may begin
+    starts: dict[str, list[int]] = field(default_factory=dict)
 
     def words(self, sentence: Sentence) -> list[Token]:
         """The word tokens of one sentence (question marks dropped)."""
         return [t for t in self.tokens[sentence.first : sentence.last] if t.low != "?"]
 
-    def _gated_out(self, name: str) -> bool:
-        """Whether no word that pattern ``name`` can start with is in the message (so it cannot match)."""
+    def _candidates(self, name: str) -> list[int] | None:
+        """Offsets where pattern ``name`` may start (its first words' starts), or None if it is not gated."""
         gate = LEXICON.gates.get(name)
         if gate is None:
-            return False
+            return None
         whole, prefixes = gate
-        if not whole.isdisjoint(self.lows):
-            return False
-        return not prefixes or not any(w.startswith(prefixes) for w in self.lows)
+        starts = self.starts
+        words = whole.intersection(starts)
+        if prefixes:
+            words = words.union([w for w in starts if w.startswith(prefixes)])
+        if len(words) == 1:
+            (word,) = words
+            return starts[word]
+        return sorted({pos for w in words for pos in starts[w]})
 
     def search(self, name: str) -> re.Match[str] | None:
-        """``LEXICON.patterns[name].search(self.low)``, skipped when no first word of it is present."""
-        return None if self._gated_out(name) else LEXICON.patterns[name].search(self.low)
+        """``LEXICON.patterns[name].search(self.low)``, tried only where one of its first words starts."""
+        # a gated pattern begins at a word boundary with one of its first words, so matching at those
+        # offsets alone finds the same leftmost match without the engine trying every alternative everywhere
+        pattern = LEXICON.patterns[name]
+        at = self._candidates(name)
+        if at is None:
+            return pattern.search(self.low)
+        match, low = pattern.match, self.low
+        for pos in at:
+            m = match(low, pos)
+            if m is not None:
+                return m
+        return None
 
     def finditer(self, name: str) -> list[re.Match[str]]:
-        """``LEXICON.patterns[name].finditer(self.low)`` as a list, gated the same way as :meth:`search`."""
-        return [] if self._gated_out(name) else list(LEXICON.patterns[name].finditer(self.low))
+        """``LEXICON.patterns[name].finditer(self.low)`` as a list, tried where :meth:`search` tries."""
+        pattern = LEXICON.patterns[name]
+        at = self._candidates(name)
+        if at is None:
+            return list(pattern.finditer(self.low))
+        out: list[re.Match[str]] = []
+        match, low = pattern.match, self.low
+        done = 0  # matches do not overlap: the next one starts at or after the end of the last
+        for pos in at:
+            if pos < done:
+                continue
+            m = match(low, pos)
+            if m is not None:
+                out.append(m)
+                done = max(m.end(), pos + 1)
+        return out
 
     def sentence_at(self, pos: int) -> Sentence | None:
         """The sentence holding character ``pos``."""
@@ -130,22 +162,27 @@ def analyse_uncached(text: str) -> Analysed:
     append = tokens.append
     content: dict[str, float] = {}
     starts: list[int] = []
-    words: set[str] = set()
+    words: dict[str, list[int]] = {}
     info = _WORD_INFO.get
     for m in _TOKEN.finditer(low_text):
         low = m.group()
         span = m.span()
-        starts.append(span[0])
-        words.add(low)
+        at = span[0]
+        starts.append(at)
         if low == "?":
             append(_new_token(Token, span + _QUESTION_INFO))
             continue
+        where = words.get(low)
+        if where is None:
+            words[low] = [at]
+        else:
+            where.append(at)
         got = info(low) or _word_info(low)
         append(_new_token(Token, span + got))
         if got[2] and got[3] > content.get(got[1], 0.0):
             content[got[1]] = got[3]
         if "'" in low:
-            words.add(low.split("'")[0])
+            words.setdefault(low.split("'")[0], []).append(at)
     return Analysed(
         text=text,
         low=low_text,
@@ -153,6 +190,7 @@ def analyse_uncached(text: str) -> Analysed:
         sentences=_split(text, starts),
         content=content,
         lows=frozenset(words),
+        starts=words,
     )
 
 
