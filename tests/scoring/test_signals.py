@@ -37,6 +37,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "So you were charged twice and the account went overdrawn.",
         "charged twice",
     ),
+    # a tentative reflection ("maybe you…" with no modal) reflects; "maybe you could…" would advise
+    (
+        K.content_reflection,
+        UPSET,
+        "Maybe you're worried the overdrawn account will cost you fees on top of being charged twice.",
+        "Maybe you're worried",
+    ),
     (K.feeling_reflection, UPSET, "That sounds really worrying.", "worrying"),
     (K.understanding_check, UPSET, "Have I got that right?", "Have I got that right"),
     (K.stock_frame, UPSET, "I understand your frustration.", "I understand your frustration"),
@@ -104,6 +111,11 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.reask, [customer("It arrived broken.")], "What's your order number?"),
         (K.policy_hiding, UPSET, "It's our policy, but what I can do instead is refund the fee."),
         (K.content_reflection, UPSET, "You should have checked the order twice."),  # blame, not a reflection
+        # advice that reuses the customer's words is still advice, and the agent's own story is not theirs
+        (K.content_reflection, UPSET, "It often helps to ring the bank about the overdrawn account first."),
+        (K.content_reflection, UPSET, "I think it's important that the bank hears the account is overdrawn."),
+        (K.content_reflection, UPSET, "One option is a formal complaint about being charged twice."),
+        (K.content_reflection, UPSET, "I've struggled with an overdrawn account charged twice myself."),
         # a jab at the agent is not a question waiting for an answer: not "ignored" when the agent moves on
         (
             K.ignored_question,

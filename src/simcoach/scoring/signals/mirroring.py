@@ -12,18 +12,27 @@ from simcoach.scoring.signals import CustomerView, TurnInput, customer_span, may
 from simcoach.scoring.text import Analysed, Sentence, Token
 
 _P = LEXICON.patterns
+# A sentence that advises is not a reflection, whatever words of the customer's it reuses. "Maybe you…"
+# advises only with a modal ("maybe you could…"): "maybe you're worried that…" is a tentative reflection.
 _SUGGESTION = re.compile(
-    r"\b(?:maybe you|perhaps you|you could|you might (?:want|try|consider|like)|you should|you need to|"
+    r"\b(?:(?:maybe|perhaps) you (?:could|should|can|might|may|need|want to|try|consider|would)|you could|"
+    r"you (?:might|may) (?:want|try|consider|like)|you should|you need to|you ought to|"
     r"have you (?:tried|considered|thought)|why don't you|why not|^\W*try (?:to|and)|i (?:would )?suggest|"
     r"i (?:would )?recommend|i'd (?:suggest|recommend)|if i were you|what if you|it might (?:help|be)|"
-    r"it may help|you can try|consider|^\W*if you)\b"
+    r"it may help|you can (?:always |also )?try|consider|^\W*if you|"
+    r"it (?:also |really |often |usually |sometimes )?helps? (?:to|if)|make sure (?:you|to)|"
+    r"it's (?:a good idea|worth|best|important) (?:to|that you)|"
+    r"one (?:possible |good )?(?:solution|option|idea)|"
+    r"i (?:would|'d) (?:definitely |probably |also )?(?:try|spend|talk|speak|go|look|get|start)|"
+    r"i think (?:you should|it's important|it would be (?:good|best|wise|a good idea|helpful)))\b"
 )
 # the agent talking about their own experience (self-disclosure), not about the customer
 _SELF = re.compile(
     r"^\W*(?:my|our|me too|as a \w+ myself|i (?:was|had|have|went|used|also|too|did|got|remember|lost|"
     r"myself|once|personally|drink|eat|live|work|use|go|love|like|enjoy|hate|can relate|relate|"
     r"really (?:like|love|enjoy))|i'm (?:also|too|the same)|i've (?:been|had|done|also|never|always|found|"
-    r"tried|gone)|when i|we (?:were|had|have|went|used|did|also))\b"
+    r"tried|gone|struggled|dealt|felt|lost|suffered|experienced|gotten|got)|when i|"
+    r"we (?:were|had|have|went|used|did|also))\b"
 )
 _EXPERIENCER = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
 _PROBE_START = re.compile(
@@ -72,6 +81,18 @@ _ADVICE_WORDS = frozenset(
         "may",
         "can",
         "consider",
+        "ought",
+        "helps",
+        "sure",
+        "worth",
+        "important",
+        "best",
+        "solution",
+        "option",
+        "idea",
+        "would",
+        "i'd",
+        "think",
     ]
 )
 _COPY_RUN = 7  # a copied run of this many words is parroting, not reflecting
