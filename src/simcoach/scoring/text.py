@@ -78,10 +78,11 @@ class Analysed:
         words = whole.intersection(starts)
         if prefixes:
             words = words.union([w for w in starts if w.startswith(prefixes)])
-        if len(words) == 1:
-            (word,) = words
-            return starts[word]
-        return sorted({pos for w in words for pos in starts[w]})
+        if len(words) <= 1:
+            return starts[next(iter(words))] if words else []
+        at = [pos for w in words for pos in starts[w]]
+        at.sort()  # "you're" and its base "you" share an offset: a repeat is skipped by the callers
+        return at
 
     def search(self, name: str) -> re.Match[str] | None:
         """``LEXICON.patterns[name].search(self.low)``, tried only where one of its first words starts."""
