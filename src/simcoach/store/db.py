@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -13,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -27,6 +30,7 @@ SyncConnection = Connection
 """The session type repository functions take; callers outside store/ name it from here."""
 
 T = TypeVar("T")
+log = logging.getLogger("simcoach.store")
 
 DbConn = AsyncConnection | AsyncSession
 """What the hot-path (Core) functions in turns.py take: a bare connection or an ORM session."""
@@ -101,18 +105,39 @@ def _file_sqlite(url: str) -> bool:
     )
 
 
-def _sqlite_hot_engine(url: str) -> Engine:
-    """A plain (sync) pysqlite engine on the same file, for :meth:`Database.run` on its own thread."""
+def _sqlite_sync_engine(url: str, *, busy_timeout_ms: int, autocheckpoint: int | None) -> Engine:
+    """A plain (sync) pysqlite engine on the same file, with one pooled connection."""
+
+    def pragmas(dbapi_conn: Any, record: Any) -> None:
+        _sqlite_pragmas(dbapi_conn, record)
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        if autocheckpoint is not None:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={autocheckpoint}")
+        cursor.close()
+
     engine = create_sync_engine(
         make_url(url).set(drivername="sqlite+pysqlite"),
-        connect_args={"timeout": 10, "check_same_thread": False},
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
         json_serializer=dumps,
         pool_reset_on_return=None,
         pool_size=1,
         max_overflow=0,
     )
-    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", pragmas)
     return engine
+
+
+SQLITE_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED (extended codes are masked to these)
+CHECKPOINT_INTERVAL_S = 0.5
+"""How often the WAL is checkpointed off the event loop (the inline connection never checkpoints)."""
+INLINE_AUTOCHECKPOINT_PAGES = 50_000
+"""A safety net only: the inline connection checkpoints itself if the background checkpoints stop."""
+
+
+def _busy(exc: OperationalError) -> bool:
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and (code & 0xFF) in SQLITE_BUSY_CODES
 
 
 class Database:
@@ -122,30 +147,68 @@ class Database:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite file: the turn hot path runs each transaction whole on one thread with the plain driver,
-        # one hand-off per transaction instead of several per statement through aiosqlite.
+        # SQLite file: a turn transaction is a few hundred microseconds of work in the SQLite library (WAL,
+        # synchronous=NORMAL: a commit appends to the WAL, no fsync), so it runs right here on the event
+        # loop with the plain driver and never waits: its connection has no busy timeout. If another
+        # connection (a REST request, another process) holds the write lock, the same work runs instead on
+        # the database thread, which may wait. Checkpoints (the only fsyncs) run on that thread too.
+        self._inline: Engine | None = None
         self._hot: Engine | None = None
         self._hot_thread: ThreadPoolExecutor | None = None
+        self._checkpointing: asyncio.Future[None] | None = None
+        self._last_checkpoint = 0.0
         if _file_sqlite(url):
-            self._hot = _sqlite_hot_engine(url)
+            self._inline = _sqlite_sync_engine(
+                url, busy_timeout_ms=0, autocheckpoint=INLINE_AUTOCHECKPOINT_PAGES
+            )
+            self._hot = _sqlite_sync_engine(url, busy_timeout_ms=10_000, autocheckpoint=None)
             self._hot_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simcoach-sqlite")
 
     async def run(self, work: Callable[[Connection], T]) -> T:
         """``work(connection)`` inside one transaction (committed on return, rolled back if it raises).
 
-        ``work`` is plain synchronous Core code. On a SQLite file it runs on this database's own thread
-        with the plain driver, in one hand-off; otherwise through the async engine (``run_sync``).
+        ``work`` is plain synchronous Core code. On a SQLite file it runs inline with the plain driver
+        (or, when the write lock is taken, on this database's own thread); otherwise through the async
+        engine (``run_sync``).
         """
-        if self._hot is None or self._hot_thread is None:
-            async with self.engine.begin() as conn:
-                return await conn.run_sync(work)
-        hot = self._hot
+        inline, hot, thread = self._inline, self._hot, self._hot_thread
+        if inline is None or hot is None or thread is None:
+            async with self.engine.begin() as aconn:
+                return await aconn.run_sync(work)
+        try:
+            with inline.begin() as conn:
+                result = work(conn)
+        except OperationalError as exc:
+            if not _busy(exc):
+                raise
+            # Rolled back; another connection holds the write lock: wait for it off the event loop.
 
-        def whole() -> T:
-            with hot.begin() as conn:
-                return work(conn)
+            def whole() -> T:
+                with hot.begin() as conn:
+                    return work(conn)
 
-        return await asyncio.get_running_loop().run_in_executor(self._hot_thread, whole)
+            result = await asyncio.get_running_loop().run_in_executor(thread, whole)
+        self._maybe_checkpoint(hot, thread)
+        return result
+
+    def _maybe_checkpoint(self, hot: Engine, thread: ThreadPoolExecutor) -> None:
+        """Start a passive WAL checkpoint on the database thread if one is due and none is running."""
+        now = time.monotonic()
+        if now - self._last_checkpoint < CHECKPOINT_INTERVAL_S or self._checkpointing is not None:
+            return
+        self._last_checkpoint = now
+
+        def checkpoint() -> None:
+            with hot.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+        def done(fut: asyncio.Future[None]) -> None:
+            self._checkpointing = None
+            if not fut.cancelled() and fut.exception() is not None:
+                log.warning("WAL checkpoint failed: %s", fut.exception())
+
+        self._checkpointing = asyncio.get_running_loop().run_in_executor(thread, checkpoint)
+        self._checkpointing.add_done_callback(done)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -161,6 +224,11 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
+        if self._checkpointing is not None:
+            await asyncio.gather(self._checkpointing, return_exceptions=True)
+        if self._inline is not None:
+            self._inline.dispose()
+            self._inline = None
         if self._hot is not None and self._hot_thread is not None:
             hot = self._hot
             await asyncio.get_running_loop().run_in_executor(self._hot_thread, hot.dispose)
