@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
 from simcoach.content.library import Versioned
 from simcoach.scoring.offline import OfflineScorer
+from simcoach.sim.derived import derived_for
 from simcoach.sim.engine import PracticeSession
 from simcoach.sim.errors import SnapshotMismatch
 from simcoach.sim.models import SessionSnapshot
@@ -157,3 +159,13 @@ def test_snapshot_and_session_do_not_share_containers() -> None:
     restored = _restore(snap)
     snap.revealed.append("nope")
     assert "nope" not in restored.revealed
+
+
+def test_sessions_on_the_same_content_objects_share_what_they_derive_from_it() -> None:
+    """Restoring rebuilds nothing derived from the content (rules, disclosure index, lines) per turn."""
+    sc = LIBRARY.scenarios[SCENARIOS[0]]
+    pe, ru = LIBRARY.personas[sc.item.persona], LIBRARY.rubrics[sc.item.rubric]
+    assert derived_for(sc, pe, ru) is derived_for(sc, pe, ru)
+    other = replace(sc)  # an equal but distinct content object gets its own
+    assert derived_for(other, pe, ru) is not derived_for(sc, pe, ru)
+    assert derived_for(other, pe, ru).scenario is other

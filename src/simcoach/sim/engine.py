@@ -8,7 +8,6 @@ same events as never stopping (with the scripted customer and a deterministic sc
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
-from dataclasses import dataclass
 
 from simcoach.content.library import Versioned
 from simcoach.content.persona import Persona
@@ -17,7 +16,7 @@ from simcoach.content.scenario import Fact, Scenario
 from simcoach.scoring.backend import TurnScorer
 from simcoach.scoring.models import ChatTurn, TurnAssessment
 from simcoach.sim import disclosure, intents, outcomes
-from simcoach.sim.difficulty import scale_for
+from simcoach.sim.derived import DerivedContent, derived_for
 from simcoach.sim.errors import SessionFinished, SnapshotMismatch, TurnInProgress
 from simcoach.sim.models import (
     AllowedFact,
@@ -33,62 +32,10 @@ from simcoach.sim.models import (
 )
 from simcoach.sim.render import stream_reply
 from simcoach.sim.rng import Rng, seed_state
-from simcoach.sim.rules import RuleContext, apply_turn, band_of, state_in_words
-from simcoach.sim.scripted import ScriptedCustomer, fact_line
+from simcoach.sim.rules import apply_turn, band_of, state_in_words
 
 RECENT_TURNS = 8
 """How many earlier messages a renderer sees."""
-
-
-@dataclass(slots=True)
-class _Content:
-    """Everything derived from the content once per session (never snapshotted: rebuilt on restore)."""
-
-    scenario: Versioned[Scenario]
-    persona: Versioned[Persona]
-    rubric: Versioned[Rubric]
-    rules: RuleContext
-    index: disclosure.DisclosureIndex
-    ends: outcomes.OutcomeRules
-    customer: ScriptedCustomer
-    known: dict[str, AllowedFact]
-    """Each fact as a renderer sees it once said, with its first authored wording."""
-
-    @classmethod
-    def build(
-        cls, scenario: Versioned[Scenario], persona: Versioned[Persona], rubric: Versioned[Rubric]
-    ) -> _Content:
-        sc, pe = scenario.item, persona.item
-        scale = scale_for(sc.difficulty)
-        customer = ScriptedCustomer(sc, pe)
-        known = {
-            f.id: AllowedFact(
-                id=f.id, topic=f.topic, value=f.value, line=fact_line(f, sc.customer_name, customer.pronoun)
-            )
-            for f in sc.facts
-        }
-        return cls(
-            scenario=scenario,
-            persona=persona,
-            rubric=rubric,
-            rules=RuleContext(
-                baseline=baseline_of(sc, pe),
-                dynamics=pe.dynamics,
-                sensitivities=tuple(pe.sensitivities),
-                scale=scale,
-                rubric=rubric.item,
-            ),
-            index=disclosure.DisclosureIndex(sc),
-            ends=outcomes.OutcomeRules.build(sc, pe.dynamics, scale),
-            customer=customer,
-            known=known,
-        )
-
-
-def baseline_of(scenario: Scenario, persona: Persona) -> CustomerState:
-    """The state the session starts from and drifts back to: the scenario's override, else the persona's."""
-    base = scenario.starting_state or persona.baseline
-    return CustomerState(anger=base.anger, anxiety=base.anxiety, trust=base.trust, patience=base.patience)
 
 
 def _detached(snap: SessionSnapshot) -> SessionSnapshot:
@@ -113,7 +60,7 @@ _LEAN = {"assessments"}
 class PracticeSession:
     """One practice chat against a simulated customer; see docs/engine.md."""
 
-    def __init__(self, content: _Content, snap: SessionSnapshot, scorer: TurnScorer) -> None:
+    def __init__(self, content: DerivedContent, snap: SessionSnapshot, scorer: TurnScorer) -> None:
         self._c = content
         self._s = snap
         self._scorer = scorer
@@ -132,7 +79,7 @@ class PracticeSession:
         scorer: TurnScorer,
     ) -> PracticeSession:
         """A new session whose history starts with the customer's opening line."""
-        content = _Content.build(scenario, persona, rubric)
+        content = derived_for(scenario, persona, rubric)
         rng = Rng(seed_state(seed))
         used: list[str] = []
         opening = content.customer.opening(rng, used, band_of(content.rules.baseline))
@@ -183,7 +130,7 @@ class PracticeSession:
         ]
         if wrong:
             raise SnapshotMismatch("cannot restore this session with different content: " + "; ".join(wrong))
-        return cls(_Content.build(scenario, persona, rubric), _detached(snapshot), scorer)
+        return cls(derived_for(scenario, persona, rubric), _detached(snapshot), scorer)
 
     def snapshot(self) -> SessionSnapshot:
         """The whole session state (a deep copy, safe to serialise while the session goes on)."""
