@@ -30,6 +30,22 @@ def say(ws: WebSocketTestSession, cmid: str, text: str = PRACTICE) -> None:
     ws.send_json({"type": "agent_message", "client_message_id": cmid, "text": text})
 
 
+def test_scripted_customer_sends_its_whole_line_as_one_delta(client: TestClient) -> None:
+    """The scripted customer has its line at once: one reply_delta frame per turn, not one per few words."""
+    s = start_session(client)
+    with client.websocket_connect(f"/api/v1/sessions/{s['session']['id']}/ws?token={s['token']}") as ws:
+        ws.receive_json()
+        for i in range(2):
+            say(ws, f"m{i}")
+            frames = until(ws, "state")
+            deltas = [f for f in frames if f["type"] == "reply_delta"]
+            reply = next(f for f in frames if f["type"] == "reply")
+            assert len(deltas) == 1
+            assert deltas[0]["text"] == reply["text"]
+            assert len(reply["text"].split()) > 4  # longer than one piece of the engine's stream
+            assert deltas[0]["reset"] is False
+
+
 def test_full_coach_session_streams_reply_then_assessment_and_state(client: TestClient) -> None:
     s = start_session(client)
     with client.websocket_connect(f"/api/v1/sessions/{s['session']['id']}/ws?token={s['token']}") as ws:

@@ -193,9 +193,18 @@ class LiveSession:
             changed: StateChanged | None = None
             complete: ReplyComplete | None = None
             outcome: Outcome | None = None
+            # The scripted customer has its whole line at once: one delta frame, not one per few words.
+            # A live (LLM) customer's pieces go out as they arrive.
+            held: list[ReplyDelta] | None = [] if self.backends.renderer is None else None
             async for event in engine.submit(pending.text, self.backends.renderer):
                 if isinstance(event, ReplyDelta):
-                    yield event
+                    if held is None:
+                        yield event
+                    else:
+                        held = [event] if event.reset else [*held, event]  # nothing held was sent
+                elif isinstance(event, ReplyComplete) and held:
+                    complete = event
+                    yield ReplyDelta(turn=event.turn, text="".join(d.text for d in held))
                 elif isinstance(event, TurnAssessed):
                     assessed = event
                 elif isinstance(event, StateChanged):
