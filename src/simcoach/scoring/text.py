@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -99,13 +100,16 @@ class Analysed:
                 return m
         return None
 
-    def finditer(self, name: str) -> list[re.Match[str]]:
-        """``LEXICON.patterns[name].finditer(self.low)`` as a list, tried where :meth:`search` tries."""
+    def finditer(self, name: str) -> Iterator[re.Match[str]]:
+        """``LEXICON.patterns[name].finditer(self.low)``, tried where :meth:`search` tries.
+
+        Lazy, like ``re.finditer``: a caller that stops at the first usable match does no further work.
+        """
         pattern = LEXICON.patterns[name]
         at = self._candidates(name)
         if at is None:
-            return list(pattern.finditer(self.low))
-        out: list[re.Match[str]] = []
+            yield from pattern.finditer(self.low)
+            return
         match, low = pattern.match, self.low
         done = 0  # matches do not overlap: the next one starts at or after the end of the last
         for pos in at:
@@ -113,9 +117,8 @@ class Analysed:
                 continue
             m = match(low, pos)
             if m is not None:
-                out.append(m)
+                yield m
                 done = max(m.end(), pos + 1)
-        return out
 
     def sentence_at(self, pos: int) -> Sentence | None:
         """The sentence holding character ``pos``."""

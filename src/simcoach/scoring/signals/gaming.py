@@ -84,7 +84,7 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
         out.append(
             sig(SignalKind.repeated_formula, a, start, end, strength=min(1.0, 0.5 * peak), detail=str(peak))
         )
-    apologies = a.finditer("apology") if _apologised(a) else []
+    apologies = list(a.finditer("apology")) if _apologised(a) else []
     earlier = sum(1 for p in t.agents if _apologised(p))
     if len(apologies) >= 2:
         out.append(
@@ -98,7 +98,7 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
     specific = sum(w for s, w in a.content.items() if s in cust)
     acts = any(s.kind in (SignalKind.ownership, SignalKind.next_step) for s in positive)
     low = a.low
-    keywords = a.finditer("keyword_empathy") if _KEYWORD_GATE.search(low) else []
+    keywords = list(a.finditer("keyword_empathy")) if _KEYWORD_GATE.search(low) else []
     # five or more: one "I understand your frustration, sorry for the inconvenience" is a (weak) formula,
     # a pile of them is stuffing
     if len(keywords) >= 5 and not acts and specific < 1.5 and len(keywords) / max(1, len(words)) >= 0.15:
@@ -111,7 +111,7 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
                 detail=str(len(keywords)),
             )
         )
-    corporate = a.finditer("corporate") if _CORPORATE_GATE.search(low) else []
+    corporate = list(a.finditer("corporate")) if _CORPORATE_GATE.search(low) else []
     second = any(w.low in LEXICON.second_person for w in words)
     if len(corporate) >= 2 or (len(corporate) == 1 and specific < 1.0 and len(words) >= 12):
         out.append(sig(SignalKind.scripted_delivery, a, corporate[0].start(), corporate[-1].end()))
