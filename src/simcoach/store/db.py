@@ -153,6 +153,7 @@ class Database:
         # connection (a REST request, another process) holds the write lock, the same work runs instead on
         # the database thread, which may wait. Checkpoints (the only fsyncs) run on that thread too.
         self._inline: Engine | None = None
+        self._inline_conn: Connection | None = None
         self._hot: Engine | None = None
         self._hot_thread: ThreadPoolExecutor | None = None
         self._checkpointing: asyncio.Future[None] | None = None
@@ -175,11 +176,16 @@ class Database:
         if inline is None or hot is None or thread is None:
             async with self.engine.begin() as aconn:
                 return await aconn.run_sync(work)
+        conn = self._inline_conn
+        if conn is None or conn.closed:
+            conn = self._inline_conn = inline.connect()  # held for the process: no pool round trip a turn
         try:
-            with inline.begin() as conn:
+            with conn.begin():
                 result = work(conn)
         except OperationalError as exc:
             if not _busy(exc):
+                conn.close()  # whatever went wrong, the next transaction starts on a fresh connection
+                self._inline_conn = None
                 raise
             # Rolled back; another connection holds the write lock: wait for it off the event loop.
 
@@ -226,6 +232,9 @@ class Database:
         """Close every pooled connection."""
         if self._checkpointing is not None:
             await asyncio.gather(self._checkpointing, return_exceptions=True)
+        if self._inline_conn is not None:
+            self._inline_conn.close()
+            self._inline_conn = None
         if self._inline is not None:
             self._inline.dispose()
             self._inline = None
