@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,3 +77,22 @@ async def test_a_failed_inline_transaction_is_rolled_back(tmp_path: Path) -> Non
             assert check.execute("SELECT v FROM t").fetchall() == [(4,)]
     finally:
         await db.dispose()
+
+
+async def test_the_wal_starts_again_from_the_beginning_under_continuous_inline_writes(tmp_path: Path) -> None:
+    """Checkpoints must complete: one that races the inline writer never lets the WAL restart."""
+    db, path = _db(tmp_path)
+    writes = 0
+    try:
+        started = time.monotonic()
+        while time.monotonic() - started < 0.6 and writes < 50_000:  # several checkpoint intervals
+            writes += 1
+            await db.run(_insert(writes))
+    finally:
+        await db.dispose()
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT count(*) FROM t").fetchone() == (writes,)
+        _, frames, _ = check.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    # One frame at least per committed write: without restarts the WAL would hold every one of them.
+    assert writes > 1000
+    assert frames < writes / 4

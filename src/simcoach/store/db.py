@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
-import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -30,7 +28,6 @@ SyncConnection = Connection
 """The session type repository functions take; callers outside store/ name it from here."""
 
 T = TypeVar("T")
-log = logging.getLogger("simcoach.store")
 
 DbConn = AsyncConnection | AsyncSession
 """What the hot-path (Core) functions in turns.py take: a bare connection or an ORM session."""
@@ -129,10 +126,13 @@ def _sqlite_sync_engine(url: str, *, busy_timeout_ms: int, autocheckpoint: int |
 
 
 SQLITE_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED (extended codes are masked to these)
-CHECKPOINT_INTERVAL_S = 0.5
-"""How often the WAL is checkpointed off the event loop (the inline connection never checkpoints)."""
-INLINE_AUTOCHECKPOINT_PAGES = 50_000
-"""A safety net only: the inline connection checkpoints itself if the background checkpoints stop."""
+INLINE_AUTOCHECKPOINT_PAGES = 256
+"""WAL pages after which a commit on the inline connection checkpoints (SQLite's default is 1,000).
+
+The checkpoint runs right after that commit, on the event loop, with no other writer of this process
+running, so it completes and the WAL starts again from the beginning (a checkpoint on another thread
+races the inline writer, never completes, and the WAL only grows). 256 pages (~25 turns) copy and sync
+in about a millisecond."""
 
 
 def _busy(exc: OperationalError) -> bool:
@@ -148,16 +148,14 @@ class Database:
         self.engine = create_engine(url, pool_size=pool_size)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite file: a turn transaction is a few hundred microseconds of work in the SQLite library (WAL,
-        # synchronous=NORMAL: a commit appends to the WAL, no fsync), so it runs right here on the event
-        # loop with the plain driver and never waits: its connection has no busy timeout. If another
-        # connection (a REST request, another process) holds the write lock, the same work runs instead on
-        # the database thread, which may wait. Checkpoints (the only fsyncs) run on that thread too.
+        # synchronous=NORMAL: a commit appends to the WAL, no fsync; a small checkpoint every ~25 turns),
+        # so it runs right here on the event loop with the plain driver and never waits: its connection
+        # has no busy timeout. If another connection (a REST request, another process) holds the write
+        # lock, the same work runs instead on the database thread, which may wait.
         self._inline: Engine | None = None
         self._inline_conn: Connection | None = None
         self._hot: Engine | None = None
         self._hot_thread: ThreadPoolExecutor | None = None
-        self._checkpointing: asyncio.Future[None] | None = None
-        self._last_checkpoint = 0.0
         if _file_sqlite(url):
             self._inline = _sqlite_sync_engine(
                 url, busy_timeout_ms=0, autocheckpoint=INLINE_AUTOCHECKPOINT_PAGES
@@ -188,33 +186,15 @@ class Database:
                 self._inline_conn = None
                 raise
             # Rolled back; another connection holds the write lock: wait for it off the event loop.
-
-            def whole() -> T:
-                with hot.begin() as conn:
-                    return work(conn)
-
-            result = await asyncio.get_running_loop().run_in_executor(thread, whole)
-        self._maybe_checkpoint(hot, thread)
+            return await self._on_thread(hot, thread, work)
         return result
 
-    def _maybe_checkpoint(self, hot: Engine, thread: ThreadPoolExecutor) -> None:
-        """Start a passive WAL checkpoint on the database thread if one is due and none is running."""
-        now = time.monotonic()
-        if now - self._last_checkpoint < CHECKPOINT_INTERVAL_S or self._checkpointing is not None:
-            return
-        self._last_checkpoint = now
+    async def _on_thread(self, hot: Engine, thread: ThreadPoolExecutor, work: Callable[[Connection], T]) -> T:
+        def whole() -> T:
+            with hot.begin() as conn:
+                return work(conn)
 
-        def checkpoint() -> None:
-            with hot.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-
-        def done(fut: asyncio.Future[None]) -> None:
-            self._checkpointing = None
-            if not fut.cancelled() and fut.exception() is not None:
-                log.warning("WAL checkpoint failed: %s", fut.exception())
-
-        self._checkpointing = asyncio.get_running_loop().run_in_executor(thread, checkpoint)
-        self._checkpointing.add_done_callback(done)
+        return await asyncio.get_running_loop().run_in_executor(thread, whole)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -230,8 +210,6 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
-        if self._checkpointing is not None:
-            await asyncio.gather(self._checkpointing, return_exceptions=True)
         if self._inline_conn is not None:
             self._inline_conn.close()
             self._inline_conn = None
