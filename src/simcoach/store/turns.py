@@ -60,42 +60,46 @@ class StoredTurn:
 TURN_COLUMNS = [T.c.id, T.c.seq, T.c.agent_turn, T.c.text, T.c.client_message_id]
 
 
+# Reads are prebuilt too: building a select and its cache key per call cost more than running it.
+_HEAD = select(*HEAD_COLUMNS).where(S.c.id == bindparam("sid"))
+_PAYLOAD = select(S.c.version, S.c.snapshot).where(S.c.id == bindparam("sid"))
+_PAYLOAD_CONTENT = select(
+    S.c.version, S.c.snapshot, S.c.scenario_json, S.c.persona_json, S.c.rubric_json
+).where(S.c.id == bindparam("sid"))
+_SNAPSHOT_TEXT = select(S.c.version, cast_(S.c.snapshot, Text)).where(S.c.id == bindparam("sid"))
+_TURN = select(*TURN_COLUMNS).where(T.c.id == bindparam("tid"))
+_TURN_BY_CLIENT_ID = select(*TURN_COLUMNS).where(
+    T.c.session_id == bindparam("sid"), T.c.client_message_id == bindparam("cmid")
+)
+
+
 def head(db: Connection, session_id: str) -> SessionHead | None:
     """The session's small columns, read fresh."""
-    row = (db.execute(select(*HEAD_COLUMNS).where(S.c.id == session_id))).first()
+    row = db.execute(_HEAD, {"sid": session_id}).first()
     return SessionHead(**row._mapping) if row is not None else None
 
 
 def payload(db: Connection, session_id: str, *, content: bool) -> dict[str, Any]:
     """The engine snapshot (and, if asked, the stored content JSON) of a session."""
-    cols = [S.c.version, S.c.snapshot]
-    if content:
-        cols += [S.c.scenario_json, S.c.persona_json, S.c.rubric_json]
-    row = (db.execute(select(*cols).where(S.c.id == session_id))).first()
+    row = db.execute(_PAYLOAD_CONTENT if content else _PAYLOAD, {"sid": session_id}).first()
     return dict(row._mapping) if row is not None else {}
 
 
 def snapshot_text(db: Connection, session_id: str) -> tuple[int, str] | None:
     """The session's version and its engine snapshot as JSON text (parsed once, by pydantic, not twice)."""
-    row = db.execute(select(S.c.version, cast_(S.c.snapshot, Text)).where(S.c.id == session_id)).first()
+    row = db.execute(_SNAPSHOT_TEXT, {"sid": session_id}).first()
     return (int(row[0]), str(row[1])) if row is not None else None
 
 
 def stored_turn(db: Connection, turn_id: int) -> StoredTurn | None:
     """One stored message by id."""
-    row = (db.execute(select(*TURN_COLUMNS).where(T.c.id == turn_id))).first()
+    row = db.execute(_TURN, {"tid": turn_id}).first()
     return StoredTurn(**row._mapping) if row is not None else None
 
 
 def turn_by_client_id(db: Connection, session_id: str, client_message_id: str) -> StoredTurn | None:
     """The agent message stored under this client id, if any."""
-    row = (
-        db.execute(
-            select(*TURN_COLUMNS).where(
-                T.c.session_id == session_id, T.c.client_message_id == client_message_id
-            )
-        )
-    ).first()
+    row = db.execute(_TURN_BY_CLIENT_ID, {"sid": session_id, "cmid": client_message_id}).first()
     return StoredTurn(**row._mapping) if row is not None else None
 
 
