@@ -39,6 +39,7 @@ NOT_PROBES = [
     "Do that first and the router should come back on its own",
     "When done, switch the router back on and wait for the green light",
     "Explain that you were at work when the engineer rang the bell",
+    "Is there anything else I can help you with today?",
     # a statement about the customer said with a rising tone
     "So you think the engineer went to the wrong flat?",
     # a yes/no question tacked onto a story or advice: the question is not the point of the turn
@@ -65,6 +66,11 @@ PROBES = [
     "What about the second visit, did anyone ring you beforehand?",
     "Do you know what time the engineer was booked for?",
     "Explain to me what the engineer said when he rang",
+    # inviting more of the customer's concerns is a probe; offering more service ("anything else I can
+    # help with?") is a hand-off
+    "Is there anything else worrying you about the broadband?",
+    "Is there anything else you'd like to tell me about the second visit?",
+    "Can you talk more about what the engineer said on the phone?",
 ]
 
 
