@@ -45,6 +45,20 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "Maybe you're worried",
     ),
     (K.feeling_reflection, UPSET, "That sounds really worrying.", "worrying"),
+    # the "I" of a reflective frame is the listener: the feeling named is still the customer's
+    (K.feeling_reflection, UPSET, "I can imagine what a worrying week this has been.", "worrying"),
+    (
+        K.feeling_reflection,
+        UPSET,
+        "I can see where that would be stressful with the account overdrawn.",
+        "stressful",
+    ),
+    (
+        K.content_reflection,
+        UPSET,
+        "I hear you saying you're out of pocket until this is sorted.",  # a paraphrase: no shared words
+        "I hear you saying",
+    ),
     (K.understanding_check, UPSET, "Have I got that right?", "Have I got that right"),
     (K.stock_frame, UPSET, "I understand your frustration.", "I understand your frustration"),
     (K.validation, UPSET, "That's completely understandable.", "completely understandable"),

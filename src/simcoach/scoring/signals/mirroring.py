@@ -41,7 +41,8 @@ _PROBE_START = re.compile(
 _PARAPHRASE = re.compile(
     r"(?:it sounds|it seems|sounds like|seems like|so you|so your|you mean|you're saying|you are saying|"
     r"you feel|you felt|you're feeling|you are feeling|you seem|you sound|what i'm hearing|what i hear|"
-    r"if i understand|from what you)"
+    r"if i understand|from what you|i hear you|i (?:get|have) the (?:sense|feeling|impression)|i sense|"
+    r"i'm sensing|i can sense)"
 )
 # word gates: a pattern can only match a turn that holds one of these words (a set test before a scan)
 _STOCK_WORDS = frozenset(
@@ -208,7 +209,8 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
                     for w in {w.stem: w for w in matched}.values()
                     if not stock.start() <= w.start < stock.end()
                 )
-            found = _feelings(t, s, low, frame is not None, stock, outside, families, second)
+            frame_end = frame.end() - s.start if frame is not None else 0
+            found = _feelings(t, s, low, frame_end, stock, outside, families, second)
             out.extend(found)
     return out
 
@@ -231,7 +233,7 @@ def _feelings(
     t: TurnInput,
     s: Sentence,
     low: str,
-    framed: bool,
+    frame_end: int,
     stock: re.Match[str] | None,
     overlap: float,
     families: set[str],
@@ -239,6 +241,7 @@ def _feelings(
 ) -> list[Signal]:
     a: Analysed = t.agent
     out: list[Signal] = []
+    framed = frame_end > 0  # offset in ``low`` where a reflective frame ("it sounds like…") ends
     self_talk = _SELF.match(low) is not None and not second
     if self_talk and not framed:
         return out
@@ -246,7 +249,8 @@ def _feelings(
         family = LEXICON.family_of(m.group()) or "other"
         before = low[max(0, m.start() - 5) : m.start()]
         politeness = before.endswith(("i'm ", " am ")) and m.group() == "afraid"
-        clause = low[: m.start()].rsplit(",", 1)[-1]
+        # the "I" of a frame ("I can imagine what a scary time…") is the listener, not the one who feels
+        clause = low[frame_end if frame_end <= m.start() else 0 : m.start()].rsplit(",", 1)[-1]
         own = not second and _EXPERIENCER.search(clause) is not None  # "I feel lonely too": the agent's
         if politeness or own or negated_before(low, m.start(), 12):
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
