@@ -17,6 +17,7 @@ from simcoach.practice.service import PracticeService
 from simcoach.scoring.models import TurnAssessment
 from simcoach.scoring.offline import OfflineScorer
 from simcoach.store import repository as repo
+from simcoach.store.tables import OverrideRecord
 
 from .conftest import CONTENT, STAFF
 
@@ -171,6 +172,50 @@ async def test_scorecard_of_a_customer_ended_session_counts_each_turn_once(pract
     for criterion in done.scorecard.criteria:
         assert criterion.applicable_turns <= stored, criterion
     assert rec.scorecard == done.scorecard.model_dump(mode="json")
+
+
+async def test_a_customer_ended_session_records_its_end_outbox_event_and_overrides_at_once(
+    practice: PracticeService,
+) -> None:
+    """The ending turn stores reply, scorecard (with overrides made so far) and outbox event together."""
+    sid = await new_session(practice)
+    rude = "Calm down. You should have read the terms, that's our policy and there's nothing I can do."
+    session = live(practice, sid)
+    await session.accept("r0", rude)
+    first = await answer(session)
+    assert first.outcome is None
+    criterion = next(iter(first.assessment.scores))
+    async with practice.db.transaction() as s:
+        await repo.add_override(
+            s,
+            OverrideRecord(
+                session_id=sid,
+                turn=1,
+                criterion_id=criterion,
+                level=first.assessment.scores[criterion].max_level,
+                reason="trainer check",
+                actor="t",
+                actor_role="trainer",
+            ),
+        )
+    done = first
+    for i in range(1, 20):
+        await session.accept(f"r{i}", rude)
+        done = await answer(session)
+        if done.outcome is not None:
+            break
+    assert done.outcome is not None
+    assert done.scorecard is not None
+    assert next(c for c in done.scorecard.criteria if c.criterion_id == criterion).overridden
+    async with practice.db.transaction() as s:
+        rec = await repo.get_session(s, sid)
+        events = await repo.events(s, sid)
+    assert rec is not None
+    assert rec.status == "finished"
+    assert rec.outcome_kind == done.outcome.kind.value
+    assert [e.kind for e in events] == ["session.completed"]
+    assert events[0].payload["outcome"] == done.outcome.kind.value
+    assert events[0].payload["overall_percent"] == done.scorecard.overall_percent
 
 
 class CostlyScorer(OfflineScorer):

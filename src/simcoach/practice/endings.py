@@ -7,7 +7,8 @@ from simcoach.practice.views import json_of
 from simcoach.scoring.models import Scorecard, TurnAssessment
 from simcoach.sim.models import Outcome
 from simcoach.store import repository as repo
-from simcoach.store.db import DbSession
+from simcoach.store import turns as hot
+from simcoach.store.db import DbSession, SyncConnection
 from simcoach.store.tables import utcnow
 
 
@@ -25,6 +26,13 @@ async def build_scorecard(
         turns.append(extra[0])
         items.append(extra[1])
     return engine_io.scorecard(content, items, turns, await repo.overrides(s, session_id))
+
+
+def scorecard_in(s: SyncConnection, session_id: str, content: engine_io.Content) -> Scorecard:
+    """:func:`build_scorecard` inside a synchronous (one-hop) transaction."""
+    stored = hot.assessments(s, session_id)
+    items = [TurnAssessment.model_validate(a) for _, a in stored]
+    return engine_io.scorecard(content, items, [t for t, _ in stored], hot.overrides(s, session_id))
 
 
 def finish_values(outcome: Outcome, card: Scorecard) -> dict[str, object]:

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from simcoach.practice import engine_io
-from simcoach.practice.endings import build_scorecard, event_payload, finish_values
+from simcoach.practice.endings import build_scorecard, event_payload, finish_values, scorecard_in
 from simcoach.practice.errors import Conflict, NotFound
 from simcoach.practice.results import Accepted, Ended, TurnCommitted
 from simcoach.scoring.models import Scorecard
@@ -278,29 +278,26 @@ class LiveSession:
             reply_id = store(s)
             return reply_id, hot.advance(s, self.session_id, head.version, **values)
 
+        def store_and_finish(s: SyncConnection) -> tuple[int, int, Scorecard]:
+            # The session ends here: the scorecard and the outbox event in the same one-hop transaction,
+            # which holds the write lock only while it runs.
+            assert outcome is not None
+            reply_id = store(s)
+            # The assessment is already inserted above, in this transaction: it is read back with the
+            # others (passing it again counted the last turn twice).
+            card = scorecard_in(s, self.session_id, _content(s, head))
+            ended = {**values, **finish_values(outcome, card)}
+            payload = event_payload(head, outcome, card)
+            hot.add_event(s, kind="session.completed", session_id=self.session_id, payload=payload)
+            return reply_id, hot.advance(s, self.session_id, head.version, **ended), card
+
         card = None
         try:
             if outcome is None:
-                # The common turn: one transaction, whole, on the database thread.
+                # The common turn: one transaction, whole, in one hop (inline on SQLite).
                 reply_id, version = await self.db.run(store_all)
             else:
-                # The session ends here: the scorecard and the outbox event go through the ORM.
-                async with self.db.transaction() as s:
-                    reply_id = await s.run_sync(lambda ss: store(ss.connection()))
-                    content = await s.run_sync(lambda ss: _content(ss.connection(), head))
-                    # The assessment is already inserted above, in this transaction: it is read back with
-                    # the others (passing it again counted the last turn twice).
-                    card = await build_scorecard(s, self.session_id, content)
-                    values.update(finish_values(outcome, card))
-                    await repo.add_event(
-                        s,
-                        kind="session.completed",
-                        session_id=self.session_id,
-                        payload=event_payload(head, outcome, card),
-                    )
-                    version = await s.run_sync(
-                        lambda ss: hot.advance(ss.connection(), self.session_id, head.version, **values)
-                    )
+                reply_id, version, card = await self.db.run(store_and_finish)
         except (repo.StaleVersion, repo.IntegrityError):
             self._forget()
             raise _conflict() from None

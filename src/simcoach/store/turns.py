@@ -14,11 +14,20 @@ from sqlalchemy import Connection, Table, Text, bindparam, insert, select, updat
 from sqlalchemy import cast as cast_
 
 from simcoach.store.repository import StaleVersion
-from simcoach.store.tables import AssessmentRecord, SessionRecord, TurnRecord, utcnow
+from simcoach.store.tables import (
+    AssessmentRecord,
+    EventRecord,
+    OverrideRecord,
+    SessionRecord,
+    TurnRecord,
+    utcnow,
+)
 
 S = cast(Table, SessionRecord.__table__)
 T = cast(Table, TurnRecord.__table__)
 A = cast(Table, AssessmentRecord.__table__)
+O = cast(Table, OverrideRecord.__table__)  # noqa: E741
+E = cast(Table, EventRecord.__table__)
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,10 @@ _TURN = select(*TURN_COLUMNS).where(T.c.id == bindparam("tid"))
 _TURN_BY_CLIENT_ID = select(*TURN_COLUMNS).where(
     T.c.session_id == bindparam("sid"), T.c.client_message_id == bindparam("cmid")
 )
+_ASSESSMENTS = select(A.c.turn, A.c.assessment).where(A.c.session_id == bindparam("sid")).order_by(A.c.turn)
+_OVERRIDES = (
+    select(O.c.turn, O.c.criterion_id, O.c.level).where(O.c.session_id == bindparam("sid")).order_by(O.c.id)
+)
 
 
 def head(db: Connection, session_id: str) -> SessionHead | None:
@@ -103,10 +116,31 @@ def turn_by_client_id(db: Connection, session_id: str, client_message_id: str) -
     return StoredTurn(**row._mapping) if row is not None else None
 
 
+def assessments(db: Connection, session_id: str) -> list[tuple[int, dict[str, Any]]]:
+    """Every stored assessment of a session as (turn, assessment JSON), by turn."""
+    return [(int(r.turn), r.assessment) for r in db.execute(_ASSESSMENTS, {"sid": session_id})]
+
+
+def overrides(db: Connection, session_id: str) -> list[OverrideRecord]:
+    """The session's overrides, oldest first, as detached records (turn, criterion and level only)."""
+    return [
+        OverrideRecord(turn=r.turn, criterion_id=r.criterion_id, level=r.level)
+        for r in db.execute(_OVERRIDES, {"sid": session_id})
+    ]
+
+
+def add_event(db: Connection, *, kind: str, session_id: str | None, payload: dict[str, Any]) -> None:
+    """Append a domain event to the outbox, in the caller's transaction."""
+    db.execute(
+        insert(E), {"kind": kind, "session_id": session_id, "payload": payload, "created_at": utcnow()}
+    )
+
+
 # --- prebuilt statements: built (and their cache keys computed) once, executed with a parameter dict ---
 
 _INSERT_TURN = insert(T).returning(T.c.id)
 _INSERT_ASSESSMENT = insert(A)
+_INSERT_EVENT = insert(E)
 _ADVANCE = update(S).where(S.c.id == bindparam("sid"), S.c.version == bindparam("seen"))
 _ADVANCE_SNAPSHOT = _ADVANCE.returning(cast_(S.c.snapshot, Text))
 
