@@ -239,3 +239,16 @@ async def test_session_usage_counts_what_scoring_cost(practice: PracticeService)
         rec = await repo.get_session(s, sid)
     assert rec is not None
     assert (rec.prompt_tokens, rec.completion_tokens) == (200, 14)
+
+
+async def test_warm_up_plays_a_turn_without_storing_anything(practice: PracticeService) -> None:
+    await practice.warm_up()
+    async with practice.db.transaction() as s:
+        listed, total = await repo.list_sessions(s, repo.SessionFilter(), limit=10, offset=0)
+    assert total == 0
+    assert list(listed) == []
+
+
+async def test_warm_up_with_no_content_loaded_does_nothing(practice: PracticeService, tmp_path: Path) -> None:
+    empty = PracticeService(db=practice.db, content=ContentSource(tmp_path), settings=practice.settings)
+    await empty.warm_up()

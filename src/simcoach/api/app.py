@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await open_state(settings)
         app.state.simcoach = state
+        await state.practice.warm_up()
         # Everything loaded so far (modules, content, mappers) lives for the whole process: keep it out
         # of the cyclic collector's full passes, which otherwise rescan it while thousands of sessions run.
         gc.freeze()

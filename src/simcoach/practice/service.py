@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ from simcoach.store.db import Database
 from simcoach.store.tables import LearnerRecord, SessionRecord, TurnRecord, utcnow
 
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
+log = logging.getLogger("simcoach.practice")
 
 
 class SessionCreated(BaseModel):
@@ -87,6 +89,31 @@ class PracticeService:
         self.content = content
         self.settings = settings
         self.backends = engine_io.Backends(settings)
+
+    async def warm_up(self) -> None:
+        """Play one offline turn on the loaded content before serving (nothing is stored).
+
+        The offline scorer compiles its patterns, and the engine its lookups, on first use: ~18 ms that
+        the first turn after a start otherwise pays on the event loop, while every session reconnecting
+        to a restarted server waits behind it. Skipped when a model scores (it would be a paid call).
+        """
+        lib = self.content.library
+        if self.settings.scorer_backend != "offline" or not lib.scenarios:
+            return
+        scenario = next(iter(lib.scenarios.values()))
+        try:
+            engine = PracticeSession.start(
+                scenario=scenario,
+                persona=lib.personas[scenario.item.persona],
+                rubric=lib.rubrics[scenario.item.rubric],
+                seed=0,
+                scorer=self.backends.scorer,
+            )
+            line = "I'm sorry this happened, that sounds frustrating. What happened when you noticed it?"
+            async for _ in engine.submit(line):  # the scripted customer: no renderer call
+                pass
+        except Exception:  # a warm-up never stops the server from starting
+            log.warning("warm-up turn failed", exc_info=True)
 
     async def visible(self, principal: Principal, session_id: str) -> tuple[SessionRecord, str]:
         """The session and its learner's external id, if the caller may see it."""
