@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -96,3 +97,24 @@ async def test_the_wal_starts_again_from_the_beginning_under_continuous_inline_w
     # One frame at least per committed write: without restarts the WAL would hold every one of them.
     assert writes > 1000
     assert frames < writes / 4
+
+
+async def test_a_write_lock_held_for_a_moment_is_waited_for_on_the_event_loop(tmp_path: Path) -> None:
+    """Another process's short write: retried inline, not sent to the thread (where it starved)."""
+    db, path = _db(tmp_path)
+    blocker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    ran_on: list[int] = []
+
+    def work(conn: Connection) -> int:
+        conn.execute(text("INSERT INTO t (v) VALUES (5)"))
+        ran_on.append(threading.get_ident())
+        return 5
+
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        asyncio.get_running_loop().call_soon(blocker.execute, "COMMIT")  # released while run() pauses
+        assert await db.run(work) == 5
+        assert ran_on == [threading.get_ident()]
+    finally:
+        blocker.close()
+        await db.dispose()

@@ -135,6 +135,10 @@ races the inline writer, never completes, and the WAL only grows). 256 pages (~2
 in about a millisecond."""
 
 
+INLINE_RETRY_PAUSES_S = (0.0002, 0.0005, 0.001, 0.002, 0.004, 0.008)
+"""Pauses between inline attempts while the write lock is taken (~16 ms in all), then the thread waits."""
+
+
 def _busy(exc: OperationalError) -> bool:
     code = getattr(exc.orig, "sqlite_errorcode", None)
     return isinstance(code, int) and (code & 0xFF) in SQLITE_BUSY_CODES
@@ -174,20 +178,24 @@ class Database:
         if inline is None or hot is None or thread is None:
             async with self.engine.begin() as aconn:
                 return await aconn.run_sync(work)
-        conn = self._inline_conn
-        if conn is None or conn.closed:
-            conn = self._inline_conn = inline.connect()  # held for the process: no pool round trip a turn
-        try:
-            with conn.begin():
-                result = work(conn)
-        except OperationalError as exc:
-            if not _busy(exc):
-                conn.close()  # whatever went wrong, the next transaction starts on a fresh connection
-                self._inline_conn = None
-                raise
-            # Rolled back; another connection holds the write lock: wait for it off the event loop.
-            return await self._on_thread(hot, thread, work)
-        return result
+        for pause in INLINE_RETRY_PAUSES_S:
+            conn = self._inline_conn
+            if conn is None or conn.closed:
+                conn = self._inline_conn = inline.connect()  # held: no pool round trip a transaction
+            try:
+                with conn.begin():
+                    return work(conn)
+            except OperationalError as exc:
+                if not _busy(exc):
+                    conn.close()  # whatever went wrong, the next transaction starts on a fresh connection
+                    self._inline_conn = None
+                    raise
+            # Rolled back: another connection (another process, mostly) holds the write lock for a
+            # moment. Try again shortly, letting the loop serve meanwhile: SQLite's own busy handler, on
+            # the thread, sleeps in growing steps and loses the lock to writers that never wait.
+            await asyncio.sleep(pause)
+        # Still taken (a long transaction elsewhere): wait for it on the database thread.
+        return await self._on_thread(hot, thread, work)
 
     async def _on_thread(self, hot: Engine, thread: ThreadPoolExecutor, work: Callable[[Connection], T]) -> T:
         def whole() -> T:
