@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -116,9 +117,11 @@ class Proc:
         return rss_kb(self.proc.pid)
 
     def stop(self) -> None:
-        """Kill the server."""
+        """Kill the server and its worker processes (they outlive a killed parent otherwise)."""
         if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
+            for pid in reversed(tree(self.proc.pid)):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             self.proc.wait()
 
 
