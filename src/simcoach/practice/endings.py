@@ -6,30 +6,18 @@ from simcoach.practice import engine_io
 from simcoach.practice.views import json_of
 from simcoach.scoring.models import Scorecard, TurnAssessment
 from simcoach.sim.models import Outcome
-from simcoach.store import repository as repo
 from simcoach.store import turns as hot
 from simcoach.store.db import DbSession, SyncConnection
 from simcoach.store.tables import utcnow
 
 
-async def build_scorecard(
-    s: DbSession,
-    session_id: str,
-    content: engine_io.Content,
-    extra: tuple[int, TurnAssessment] | None = None,
-) -> Scorecard:
-    """The scorecard from the stored assessments (plus one not yet stored) and the overrides."""
-    stored = await repo.assessments(s, session_id)
-    items = [TurnAssessment.model_validate(a.assessment) for a in stored]
-    turns = [a.turn for a in stored]
-    if extra is not None:
-        turns.append(extra[0])
-        items.append(extra[1])
-    return engine_io.scorecard(content, items, turns, await repo.overrides(s, session_id))
+async def build_scorecard(s: DbSession, session_id: str, content: engine_io.Content) -> Scorecard:
+    """The scorecard from the stored assessments and the overrides (in the session's transaction)."""
+    return await s.run_sync(lambda sync: scorecard_in(sync.connection(), session_id, content))
 
 
 def scorecard_in(s: SyncConnection, session_id: str, content: engine_io.Content) -> Scorecard:
-    """:func:`build_scorecard` inside a synchronous (one-hop) transaction."""
+    """The scorecard from the stored assessments and the overrides, inside a synchronous transaction."""
     stored = hot.assessments(s, session_id)
     items = [TurnAssessment.model_validate(a) for _, a in stored]
     return engine_io.scorecard(content, items, [t for t, _ in stored], hot.overrides(s, session_id))

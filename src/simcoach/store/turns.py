@@ -132,7 +132,7 @@ def overrides(db: Connection, session_id: str) -> list[OverrideRecord]:
 def add_event(db: Connection, *, kind: str, session_id: str | None, payload: dict[str, Any]) -> None:
     """Append a domain event to the outbox, in the caller's transaction."""
     db.execute(
-        insert(E), {"kind": kind, "session_id": session_id, "payload": payload, "created_at": utcnow()}
+        _INSERT_EVENT, {"kind": kind, "session_id": session_id, "payload": payload, "created_at": utcnow()}
     )
 
 
