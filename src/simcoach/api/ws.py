@@ -205,22 +205,23 @@ class Connection:
             elif isinstance(frame, Ping):
                 await self.send(Pong(nonce=frame.nonce))
             # Typing is accepted silently: nothing to store or answer yet.
-        except PracticeError as exc:
+        except Exception as exc:
+            await self._failed(exc, "the server failed this step", cmid)
+
+    async def _failed(self, exc: Exception, internal: str, cmid: str | None = None) -> None:
+        """Report a failed step: a practice error with its code, anything else as ``internal_error``."""
+        # anything unexpected is logged with its traceback and told to the client as retryable
+        if isinstance(exc, PracticeError):
             await self.send(
                 ErrorFrame(code=exc.code, message=exc.message, field=exc.field, client_message_id=cmid)
             )
             if exc.code == "session_conflict":
                 await self.send_session()
-        except Exception:
-            log.exception("websocket frame failed")
-            await self.send(
-                ErrorFrame(
-                    code="internal_error",
-                    message="the server failed this step",
-                    client_message_id=cmid,
-                    retryable=True,
-                )
-            )
+            return
+        log.error("websocket step failed: %s", internal, exc_info=exc)
+        await self.send(
+            ErrorFrame(code="internal_error", message=internal, client_message_id=cmid, retryable=True)
+        )
 
     def _ack(self, accepted: Accepted, duplicate: bool) -> Ack:
         return Ack(
@@ -284,19 +285,8 @@ class Connection:
                     await self._send_committed(item)
                 else:
                     await self.send(ReplyDeltaFrame(agent_turn=agent_turn, text=item.text, reset=item.reset))
-        except PracticeError as exc:
-            await self.send(ErrorFrame(code=exc.code, message=exc.message, field=exc.field))
-            if exc.code == "session_conflict":
-                await self.send_session()
-        except Exception:
-            log.exception("turn failed")
-            await self.send(
-                ErrorFrame(
-                    code="internal_error",
-                    message="the reply failed; the message is kept, reconnect to resume",
-                    retryable=True,
-                )
-            )
+        except Exception as exc:
+            await self._failed(exc, "the reply failed; the message is kept, reconnect to resume")
 
     async def _send_committed(self, done: TurnCommitted) -> None:
         r = done.reply
