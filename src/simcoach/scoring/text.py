@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -62,14 +62,15 @@ class Analysed:
     content: dict[str, float] = field(default_factory=dict)  # stem -> specificity weight
     # every word lower-cased, plus the part before an apostrophe ("you're" → "you"): cheap gates
     lows: frozenset[str] = frozenset()
-    # the same words, each with the offsets where it starts: where a gated pattern may begin
-    starts: dict[str, list[int]] = field(default_factory=dict)
+    # the same words, each with the offsets where it starts: where a gated pattern may begin. Tuples, not
+    # lists: a cached analysis outlives many turns, and the collector stops tracking tuples of ints
+    starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def words(self, sentence: Sentence) -> list[Token]:
         """The word tokens of one sentence (question marks dropped)."""
         return [t for t in self.tokens[sentence.first : sentence.last] if t.low != "?"]
 
-    def _candidates(self, name: str) -> list[int] | None:
+    def _candidates(self, name: str) -> Sequence[int] | None:
         """Offsets where pattern ``name`` may start (its first words' starts), or None if it is not gated."""
         gate = LEXICON.gates.get(name)
         if gate is None:
@@ -166,7 +167,7 @@ def analyse_uncached(text: str) -> Analysed:
     append = tokens.append
     content: dict[str, float] = {}
     starts: list[int] = []
-    words: dict[str, list[int]] = {}
+    words: dict[str, tuple[int, ...]] = {}
     info = _WORD_INFO.get
     for m in _TOKEN.finditer(low_text):
         low = m.group()
@@ -177,16 +178,15 @@ def analyse_uncached(text: str) -> Analysed:
             append(_new_token(Token, span + _QUESTION_INFO))
             continue
         where = words.get(low)
-        if where is None:
-            words[low] = [at]
-        else:
-            where.append(at)
+        words[low] = (at,) if where is None else (*where, at)
         got = info(low) or _word_info(low)
         append(_new_token(Token, span + got))
         if got[2] and got[3] > content.get(got[1], 0.0):
             content[got[1]] = got[3]
         if "'" in low:
-            words.setdefault(low.split("'")[0], []).append(at)
+            base = low.split("'")[0]
+            where = words.get(base)
+            words[base] = (at,) if where is None else (*where, at)
     return Analysed(
         text=text,
         low=low_text,
