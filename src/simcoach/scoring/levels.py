@@ -11,6 +11,7 @@ from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableW
 from simcoach.scoring.models import Signal, Span
 from simcoach.scoring.signals import TurnInput, span
 from simcoach.scoring.signals.scenario import disclosures_made
+from simcoach.scoring.text import analyse
 
 K = SignalKind
 
@@ -113,7 +114,7 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
 
 
 def _apologised_before(t: TurnInput) -> bool:
-    return any("sorr" in a.low or "apolog" in a.low for a in t.agents)
+    return any("sorr" in p.low or "apolog" in p.low for p in t.agents)
 
 
 def probing(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
@@ -288,7 +289,7 @@ def disclosure(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     made_now = s.of(K.disclosure_made, fresh=False)
     if t.scenario is None:
         return Judgement(0, [], 0.5, "no scenario", applicable=False)
-    done = disclosures_made(list(t.agents), t.scenario) | {x.detail for x in made_now}
+    done = disclosures_made([analyse(p.text) for p in t.agents], t.scenario) | {x.detail for x in made_now}
     need = {d.id for d in t.scenario.required_disclosures}
     if made_now:
         return Judgement(_top(c), made_now, 0.8, "made a required disclosure")

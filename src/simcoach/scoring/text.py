@@ -129,7 +129,7 @@ class Analysed:
         return None
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
     """Lower-case with straight apostrophes, always the same length as the input (offsets stay valid)."""
     low = text.lower()
     if len(low) != len(text):  # a few characters (e.g. 'İ') lower-case to two code points
@@ -160,9 +160,14 @@ def _word_info(low: str) -> tuple[str, str, bool, float]:
     return got
 
 
+def words_of(text: str) -> list[str]:
+    """The lower-cased words of a message, as :func:`analyse` tokenises them, without analysing it."""
+    return [w for w in _TOKEN.findall(normalise(text)) if w != "?"]
+
+
 def analyse_uncached(text: str) -> Analysed:
     """Tokenise, stem and split a message into sentences."""
-    low_text = _normalise(text)
+    low_text = normalise(text)
     tokens: list[Token] = []
     append = tokens.append
     content: dict[str, float] = {}
@@ -220,5 +225,5 @@ def _split(text: str, starts: list[int]) -> list[Sentence]:
 
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> Analysed:
-    """Cached :func:`analyse_uncached`: a conversation's earlier turns are re-read on every later turn."""
+    """Cached :func:`analyse_uncached`: a conversation's customer messages are re-read on every later turn."""
     return analyse_uncached(text)

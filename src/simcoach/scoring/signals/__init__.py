@@ -12,7 +12,7 @@ from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON, NEGATIVE_FAMILIES, feeling_entries
 from simcoach.scoring.models import ChatTurn, Signal, Span
-from simcoach.scoring.text import Analysed, analyse
+from simcoach.scoring.text import Analysed, analyse, analyse_uncached, normalise
 
 _P = LEXICON.patterns
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
@@ -117,13 +117,21 @@ def customer_view(text: str) -> CustomerView:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class EarlierTurn:
+    """An earlier agent turn: the signals read only its words, so it is not analysed again."""
+
+    text: str
+    low: str  # as :func:`~simcoach.scoring.text.normalise` gives it
+
+
 @dataclass(slots=True)
 class TurnInput:
     """The agent turn under assessment and the conversation before it."""
 
     agent: Analysed
     customers: list[tuple[int, CustomerView]]  # (index in context, view), oldest first
-    agents: list[Analysed]  # earlier agent turns, oldest first
+    agents: list[EarlierTurn]  # earlier agent turns, oldest first
     scenario: Scenario | None = None
     customer_name: str | None = None
     cache: dict[str, object] = field(default_factory=dict)
@@ -152,7 +160,7 @@ class TurnInput:
 def prepare(context: Sequence[ChatTurn], text: str, scenario: Scenario | None) -> TurnInput:
     """Analyse the agent turn and its context (customer messages are cached across calls)."""
     customers: list[tuple[int, CustomerView]] = []
-    agents: list[Analysed] = []
+    agents: list[EarlierTurn] = []
     name = scenario.customer_name.split()[0] if scenario is not None else None
     for i, turn in enumerate(context):
         if turn.role == "customer":
@@ -161,9 +169,15 @@ def prepare(context: Sequence[ChatTurn], text: str, scenario: Scenario | None) -
             if name is None and view.name:
                 name = view.name
         else:
-            agents.append(analyse(turn.text))
+            agents.append(EarlierTurn(turn.text, normalise(turn.text)))
+    # The turn is not cached: it comes back only as an earlier turn, which needs its words alone, and a
+    # cached analysis (a token object per word) would stay for the garbage collector to walk, turn after turn
     return TurnInput(
-        agent=analyse(text), customers=customers, agents=agents, scenario=scenario, customer_name=name
+        agent=analyse_uncached(text),
+        customers=customers,
+        agents=agents,
+        scenario=scenario,
+        customer_name=name,
     )
 
 

@@ -9,7 +9,7 @@ from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal
 from simcoach.scoring.signals import TurnInput, sig
-from simcoach.scoring.text import Analysed, analyse
+from simcoach.scoring.text import words_of
 
 _P = LEXICON.patterns
 _KEYWORD_GATE = re.compile(
@@ -24,7 +24,7 @@ _N = 4  # a run of this many words shared with an earlier agent turn is a repeat
 
 @lru_cache(maxsize=4096)
 def _grams(text: str) -> frozenset[tuple[str, ...]]:
-    words = [tok.low for tok in analyse(text).tokens if tok.low != "?"]
+    words = words_of(text)
     return frozenset(zip(words, words[1:], words[2:], words[3:], strict=False))
 
 
@@ -67,12 +67,8 @@ def repeated_runs(t: TurnInput) -> list[tuple[int, int, int]]:
     return runs
 
 
-def _apologised(a: Analysed) -> bool:
-    return _apologised_text(a.low)
-
-
 @lru_cache(maxsize=4096)
-def _apologised_text(low: str) -> bool:
+def _apologised(low: str) -> bool:
     return ("sorr" in low or "apolog" in low) and _P["apology"].search(low) is not None
 
 
@@ -84,8 +80,8 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
         out.append(
             sig(SignalKind.repeated_formula, a, start, end, strength=min(1.0, 0.5 * peak), detail=str(peak))
         )
-    apologies = list(a.finditer("apology")) if _apologised(a) else []
-    earlier = sum(1 for p in t.agents if _apologised(p))
+    apologies = list(a.finditer("apology")) if _apologised(a.low) else []
+    earlier = sum(1 for p in t.agents if _apologised(p.low))
     if len(apologies) >= 2:
         out.append(
             sig(SignalKind.repeated_apology, a, apologies[1].start(), apologies[1].end(), detail="in-turn")
