@@ -42,6 +42,14 @@ def test_gated_search_equals_plain_search() -> None:
             assert [m.span() for m in pattern.finditer(a.low)] == [m.span() for m in a.finditer(name)]
 
 
+def test_gated_feelings_equal_plain_search() -> None:
+    assert LEXICON.feeling_gate is not None  # prefixes ("frustrat…") and several-word entries ("fed up")
+    texts = [*_texts(), "I'm fed up, frustrated and worn-out; so much going on. Nerve-wracking!", "afraid"]
+    for text in texts:
+        a = analyse_uncached(text)
+        assert [m.span() for m in LEXICON.feeling.finditer(a.low)] == [m.span() for m in a.feelings()], text
+
+
 def test_first_words_of_a_pattern() -> None:
     gate = first_words(r"\b(?:i'm (?:so )?sorry|apologi[sz]e|we(?:'ll| will) fix|e-?mail|refund\w*)\b")
     assert gate is not None

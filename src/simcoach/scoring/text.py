@@ -12,11 +12,27 @@ from typing import NamedTuple
 import snowballstemmer
 
 from simcoach.scoring.lexicon import LEXICON
+from simcoach.scoring.lexicon.gates import Gate
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|\?")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+|(?<=[a-z])[;:](?=\s)")
 _STEMMER = snowballstemmer.stemmer("english")
 _STEM_CACHE: dict[str, str] = {}
+_FEELINGS = " feelings"  # the feeling pattern's key among the gates (no phrase name holds a space)
+_PREFIX_GATES = {
+    key: gate[1]
+    for key, gate in [*LEXICON.gates.items(), (_FEELINGS, LEXICON.feeling_gate)]
+    if gate is not None and gate[1]
+}
+_OPENS: dict[str, tuple[str, ...]] = {}
+
+
+def _opens(word: str) -> tuple[str, ...]:
+    """The keys of the gates that ``word`` opens by one of their first-word prefixes, cached across turns."""
+    got = tuple(key for key, prefixes in _PREFIX_GATES.items() if word.startswith(prefixes))
+    if len(_OPENS) < 200_000:  # bound memory on very long batch runs
+        _OPENS[word] = got
+    return got
 
 
 def stem(word: str) -> str:
@@ -65,21 +81,36 @@ class Analysed:
     # the same words, each with the offsets where it starts: where a gated pattern may begin. Tuples, not
     # lists: a cached analysis outlives many turns, and the collector stops tracking tuples of ints
     starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # per gate with first-word prefixes: the words here that open it (worked out on first use)
+    prefixed: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def words(self, sentence: Sentence) -> list[Token]:
         """The word tokens of one sentence (question marks dropped)."""
         return [t for t in self.tokens[sentence.first : sentence.last] if t.low != "?"]
 
-    def _candidates(self, name: str) -> Sequence[int] | None:
-        """Offsets where pattern ``name`` may start (its first words' starts), or None if it is not gated."""
-        gate = LEXICON.gates.get(name)
+    def _prefixed(self) -> dict[str, list[str]]:
+        """Per prefix-gated pattern, the words of this text that open it: one pass for all the patterns."""
+        got = self.prefixed
+        if got is None:
+            got = self.prefixed = {}
+            opens = _OPENS.get
+            for w in self.starts:
+                keys = opens(w)  # most words open no gate: () is cached too
+                for key in _opens(w) if keys is None else keys:
+                    got.setdefault(key, []).append(w)
+        return got
+
+    def _candidates(self, key: str, gate: Gate | None) -> Sequence[int] | None:
+        """Offsets where a gated pattern may start (its first words' starts), or None if it is not gated."""
         if gate is None:
             return None
         whole, prefixes = gate
         starts = self.starts
         words = whole.intersection(starts)
         if prefixes:
-            words = words.union([w for w in starts if w.startswith(prefixes)])
+            opened = self._prefixed().get(key)
+            if opened:
+                words = words.union(opened)
         if len(words) <= 1:
             return starts[next(iter(words))] if words else []
         at = [pos for w in words for pos in starts[w]]
@@ -91,7 +122,7 @@ class Analysed:
         # a gated pattern begins at a word boundary with one of its first words, so matching at those
         # offsets alone finds the same leftmost match without the engine trying every alternative everywhere
         pattern = LEXICON.patterns[name]
-        at = self._candidates(name)
+        at = self._candidates(name, LEXICON.gates.get(name))
         if at is None:
             return pattern.search(self.low)
         match, low = pattern.match, self.low
@@ -106,8 +137,13 @@ class Analysed:
 
         Lazy, like ``re.finditer``: a caller that stops at the first usable match does no further work.
         """
-        pattern = LEXICON.patterns[name]
-        at = self._candidates(name)
+        return self._finditer(LEXICON.patterns[name], self._candidates(name, LEXICON.gates.get(name)))
+
+    def feelings(self) -> Iterator[re.Match[str]]:
+        """``LEXICON.feeling.finditer(self.low)``, tried only where a feeling phrase's first word starts."""
+        return self._finditer(LEXICON.feeling, self._candidates(_FEELINGS, LEXICON.feeling_gate))
+
+    def _finditer(self, pattern: re.Pattern[str], at: Sequence[int] | None) -> Iterator[re.Match[str]]:
         if at is None:
             yield from pattern.finditer(self.low)
             return

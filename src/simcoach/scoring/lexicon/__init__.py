@@ -72,6 +72,7 @@ class Lexicon:
     feeling: re.Pattern[str]
     feeling_families: dict[str, re.Pattern[str]]
     gates: dict[str, Gate | None]  # per pattern: the words a match can start with (see gates.py)
+    feeling_gate: Gate | None  # the same for the feeling pattern
 
     def pattern(self, name: str) -> re.Pattern[str]:
         """The compiled phrase pattern called ``name`` in phrases.yaml."""
@@ -98,7 +99,7 @@ def load_lexicon() -> Lexicon:
     generic = frozenset(str(w) for w in words["generic"])
     patterns = {str(k): _compile(str(v)) for k, v in phrases.items()}
     families = {str(k): _compile(_feeling_pattern([str(e) for e in v])) for k, v in feelings.items()}
-    every = [str(e) for v in feelings.values() for e in v]
+    every = _feeling_pattern([str(e) for v in feelings.values() for e in v])
     return Lexicon(
         stopwords=frozenset(str(w) for w in words["stopwords"]),
         generic=generic,
@@ -106,9 +107,10 @@ def load_lexicon() -> Lexicon:
         second_person=frozenset(str(w) for w in words["second_person"]),
         first_person=frozenset(str(w) for w in words["first_person"]),
         patterns=patterns,
-        feeling=_compile(_feeling_pattern(every)),
+        feeling=_compile(every),
         feeling_families=families,
         gates={str(k): first_words(str(v)) for k, v in phrases.items()},
+        feeling_gate=first_words(every),
     )
 
 

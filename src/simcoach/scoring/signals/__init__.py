@@ -69,10 +69,7 @@ def customer_view(text: str) -> CustomerView:
     low = a.low
     feelings: tuple[tuple[int, int, str], ...] = ()
     if may_feel(a):
-        feelings = tuple(
-            (m.start(), m.end(), LEXICON.family_of(m.group()) or "other")
-            for m in LEXICON.feeling.finditer(low)
-        )
+        feelings = tuple((m.start(), m.end(), LEXICON.family_of(m.group()) or "other") for m in a.feelings())
     sarcastic = a.search("sarcasm_cue") is not None
     negative = frozenset(f for _, _, f in feelings if f in NEGATIVE_FAMILIES)
     complaint = bool(negative)

@@ -150,7 +150,7 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
     suggestions = (
         _bucket(_SUGGESTION.finditer(a.low), sents) if recent and not _ADVICE_WORDS.isdisjoint(lows) else {}
     )
-    feelings = _bucket(LEXICON.feeling.finditer(a.low), sents) if recent and may_feel(a) else {}
+    feelings = _bucket(a.feelings(), sents) if recent and may_feel(a) else {}
     for s in sents:
         stock = stocks.get(s.start)
         if stock:
