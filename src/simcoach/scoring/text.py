@@ -22,19 +22,21 @@ _SENTENCE_END = re.compile(r"[.!?\n;:](?:(?<=[.!?])[.!?]*(?=\s|$)|(?<=\n)\n*|(?<
 _STEMMER = snowballstemmer.stemmer("english")
 _STEM_CACHE: dict[str, str] = {}
 _FEELINGS = " feelings"  # the feeling pattern's key among the gates (no phrase name holds a space)
-_PREFIX_GATES = {
-    key: gate[1]
-    for key, gate in [*LEXICON.gates.items(), (_FEELINGS, LEXICON.feeling_gate)]
-    if gate is not None and gate[1]
+_GATES: dict[str, Gate] = {
+    key: gate for key, gate in [*LEXICON.gates.items(), (_FEELINGS, LEXICON.feeling_gate)] if gate is not None
 }
-_OPENS: dict[str, tuple[str, ...]] = {}
+_GATES_OF: dict[str, tuple[str, ...]] = {}
 
 
-def _opens(word: str) -> tuple[str, ...]:
-    """The keys of the gates that ``word`` opens by one of their first-word prefixes, cached across turns."""
-    got = tuple(key for key, prefixes in _PREFIX_GATES.items() if word.startswith(prefixes))
-    if len(_OPENS) < 200_000:  # bound memory on very long batch runs
-        _OPENS[word] = got
+def _gates_of(word: str) -> tuple[str, ...]:
+    """The keys of the gated patterns that may start with ``word``, cached across turns (words repeat)."""
+    got = tuple(
+        key
+        for key, (whole, prefixes) in _GATES.items()
+        if word in whole or (prefixes and word.startswith(prefixes))
+    )
+    if len(_GATES_OF) < 200_000:  # bound memory on very long batch runs
+        _GATES_OF[word] = got
     return got
 
 
@@ -84,38 +86,40 @@ class Analysed:
     # the same words, each with the offsets where it starts: where a gated pattern may begin. Tuples, not
     # lists: a cached analysis outlives many turns, and the collector stops tracking tuples of ints
     starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # per gate with first-word prefixes: the words here that open it (worked out on first use)
-    prefixed: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+    # per gated pattern, the words here that it may start with (worked out on first use)
+    gated: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def words(self, sentence: Sentence) -> list[Token]:
         """The word tokens of one sentence (question marks dropped)."""
         return [t for t in self.tokens[sentence.first : sentence.last] if t.low != "?"]
 
-    def _prefixed(self) -> dict[str, list[str]]:
-        """Per prefix-gated pattern, the words of this text that open it: one pass for all the patterns."""
-        got = self.prefixed
+    def _gated(self) -> dict[str, list[str]]:
+        """Per gated pattern, the words of this text it may start with: one pass over the words for all
+        the patterns (a word opens a few patterns at most), instead of one set operation per search."""
+        got = self.gated
         if got is None:
-            got = self.prefixed = {}
-            opens = _OPENS.get
+            got = self.gated = {}
+            known = _GATES_OF.get
             for w in self.starts:
-                keys = opens(w)  # most words open no gate: () is cached too
-                for key in _opens(w) if keys is None else keys:
-                    got.setdefault(key, []).append(w)
+                keys = known(w)
+                for key in _gates_of(w) if keys is None else keys:
+                    words = got.get(key)
+                    if words is None:
+                        got[key] = [w]
+                    else:
+                        words.append(w)
         return got
 
-    def _candidates(self, key: str, gate: Gate | None) -> Sequence[int] | None:
+    def _candidates(self, key: str) -> Sequence[int] | None:
         """Offsets where a gated pattern may start (its first words' starts), or None if it is not gated."""
-        if gate is None:
+        if key not in _GATES:
             return None
-        whole, prefixes = gate
+        words = self._gated().get(key)
+        if words is None:
+            return ()
         starts = self.starts
-        words = whole.intersection(starts)
-        if prefixes:
-            opened = self._prefixed().get(key)
-            if opened:
-                words = words.union(opened)
-        if len(words) <= 1:
-            return starts[next(iter(words))] if words else []
+        if len(words) == 1:
+            return starts[words[0]]
         at = [pos for w in words for pos in starts[w]]
         at.sort()  # "you're" and its base "you" share an offset: a repeat is skipped by the callers
         return at
@@ -125,7 +129,7 @@ class Analysed:
         # a gated pattern begins at a word boundary with one of its first words, so matching at those
         # offsets alone finds the same leftmost match without the engine trying every alternative everywhere
         pattern = LEXICON.patterns[name]
-        at = self._candidates(name, LEXICON.gates.get(name))
+        at = self._candidates(name)
         if at is None:
             return pattern.search(self.low)
         match, low = pattern.match, self.low
@@ -140,11 +144,11 @@ class Analysed:
 
         Lazy, like ``re.finditer``: a caller that stops at the first usable match does no further work.
         """
-        return self._finditer(LEXICON.patterns[name], self._candidates(name, LEXICON.gates.get(name)))
+        return self._finditer(LEXICON.patterns[name], self._candidates(name))
 
     def feelings(self) -> Iterator[re.Match[str]]:
         """``LEXICON.feeling.finditer(self.low)``, tried only where a feeling phrase's first word starts."""
-        return self._finditer(LEXICON.feeling, self._candidates(_FEELINGS, LEXICON.feeling_gate))
+        return self._finditer(LEXICON.feeling, self._candidates(_FEELINGS))
 
     def _finditer(self, pattern: re.Pattern[str], at: Sequence[int] | None) -> Iterator[re.Match[str]]:
         if at is None:
