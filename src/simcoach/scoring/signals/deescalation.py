@@ -76,12 +76,11 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
     a = t.agent
     low = a.low
     out: list[Signal] = []
-    has_alternative = a.search("alternative") is not None
     for name, kind in _TRIGGERS:
         if _GATES[name].isdisjoint(a.lows):
             continue
         for m in a.finditer(name):
-            if kind is SignalKind.policy_hiding and has_alternative:
+            if kind is SignalKind.policy_hiding and a.search("alternative") is not None:
                 continue  # a "no" with a reason and an alternative is delivered well, not hidden behind
             if kind in (SignalKind.calm_down, SignalKind.blame) and negated_before(low, m.start(), 30):
                 continue
@@ -178,7 +177,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
         out.append(sig(SignalKind.ownership, a, own.start(), end))
     committed = own is not None or _COMMIT.search(low) is not None
     step: re.Match[str] | None = a.search("action_verb") if committed else None
-    ref = _P["reference"].search(low) if _DIGIT.search(low) else None
+    ref = a.search("reference") if _DIGIT.search(low) else None
     if step is not None:
         s = a.sentence_at(step.start())
         out.append(sig(SignalKind.next_step, a, s.start if s else step.start(), s.end if s else step.end()))

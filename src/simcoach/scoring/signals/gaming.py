@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from simcoach.content.vocabulary import SignalKind
@@ -12,12 +11,12 @@ from simcoach.scoring.signals import TurnInput, sig
 from simcoach.scoring.text import words_of
 
 _P = LEXICON.patterns
-_KEYWORD_GATE = re.compile(
-    r"underst|sorr|apolog|empath|sympath|apprec|frustr|hear you|feel|valu|patien|inconv|concern|car"
-)
-_CORPORATE_GATE = re.compile(
-    r"valu|priorit|patien|choosing|apolog|inconv|at this|advised|kindly|apprec|anything else|strive|committed"
-    r"|records|regret|accordance|as per|unable|rest assured|important|thank you for"
+# A turn is checked for corporate phrases only when it holds one of these (plain substring tests: a regex
+# alternation of them costs twice as much). Not every corporate phrase holds one ("your call is our…").
+_CORPORATE_GATE = (
+    *("valu", "priorit", "patien", "choosing", "apolog", "inconv", "at this", "advised", "kindly", "apprec"),
+    *("anything else", "strive", "committed", "records", "regret", "accordance", "as per", "unable"),
+    *("rest assured", "important", "thank you for"),
 )
 _N = 4  # a run of this many words shared with an earlier agent turn is a repeated formula (zips assume 4)
 
@@ -94,7 +93,9 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
     specific = sum(w for s, w in a.content.items() if s in cust)
     acts = any(s.kind in (SignalKind.ownership, SignalKind.next_step) for s in positive)
     low = a.low
-    keywords = list(a.finditer("keyword_empathy")) if _KEYWORD_GATE.search(low) else []
+    # no substring pre-check: the pattern is tried only where its first words start (and each of its
+    # phrases holds one of the substrings such a check looked for, so the result is the same)
+    keywords = list(a.finditer("keyword_empathy"))
     # five or more: one "I understand your frustration, sorry for the inconvenience" is a (weak) formula,
     # a pile of them is stuffing
     if len(keywords) >= 5 and not acts and specific < 1.5 and len(keywords) / max(1, len(words)) >= 0.15:
@@ -107,7 +108,7 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
                 detail=str(len(keywords)),
             )
         )
-    corporate = list(a.finditer("corporate")) if _CORPORATE_GATE.search(low) else []
+    corporate = list(a.finditer("corporate")) if any(part in low for part in _CORPORATE_GATE) else []
     second = any(w.low in LEXICON.second_person for w in words)
     if len(corporate) >= 2 or (len(corporate) == 1 and specific < 1.0 and len(words) >= 12):
         out.append(sig(SignalKind.scripted_delivery, a, corporate[0].start(), corporate[-1].end()))
