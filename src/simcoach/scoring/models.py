@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from simcoach.content.vocabulary import SignalKind
 
 Role = Literal["customer", "agent"]
+M = TypeVar("M", bound=BaseModel)
+_new = object.__new__
+_set = object.__setattr__  # the models are frozen: their own __setattr__ refuses
+
+
+def prebuilt(cls: type[M], values: dict[str, Any], given: frozenset[str]) -> M:
+    """An instance of ``cls`` holding ``values`` without validating them: for values valid by construction.
+
+    ``values`` holds every field as validation would store it and ``given`` the fields a caller would have
+    passed (``model_fields_set``). The scorer builds several spans and signals per turn from offsets and
+    clamped numbers it computed itself, and validating each cost about as much as building it twice;
+    ``tests/scoring/test_prebuilt.py`` checks that the result equals the validated model.
+    """
+    obj = _new(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(given))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
 
 
 class ChatTurn(BaseModel):

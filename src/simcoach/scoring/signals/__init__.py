@@ -11,7 +11,7 @@ from typing import cast
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON, NEGATIVE_FAMILIES, feeling_entries
-from simcoach.scoring.models import ChatTurn, Signal, Span
+from simcoach.scoring.models import ChatTurn, Signal, Span, prebuilt
 from simcoach.scoring.text import Analysed, analyse, analyse_uncached, normalise
 
 _P = LEXICON.patterns
@@ -204,12 +204,34 @@ def span(a: Analysed, start: int, end: int, kind: SignalKind | None = None) -> S
         start += 1
     while end > start and a.text[end - 1].isspace():
         end -= 1
-    return Span(start=start, end=end, text=a.text[start:end], kind=kind)
+    # offsets into the text, so valid by construction: built without validation (see ``prebuilt``)
+    values = {
+        "start": start,
+        "end": end,
+        "text": a.text[start:end],
+        "source": "agent",
+        "turn": None,
+        "kind": kind,
+    }
+    return prebuilt(Span, values, _AGENT_SPAN)
+
+
+_AGENT_SPAN = frozenset({"start", "end", "text", "kind"})
+_CUSTOMER_SPAN = frozenset({"start", "end", "text", "source", "turn"})
+_SIGNAL = frozenset({"kind", "span", "strength", "reflects", "detail"})
 
 
 def customer_span(view: CustomerView, turn: int, start: int, end: int) -> Span:
     """A span of a customer message in the context."""
-    return Span(start=start, end=end, text=view.a.text[start:end], source="customer", turn=turn)
+    values = {
+        "start": start,
+        "end": end,
+        "text": view.a.text[start:end],
+        "source": "customer",
+        "turn": turn,
+        "kind": None,
+    }
+    return prebuilt(Span, values, _CUSTOMER_SPAN)
 
 
 def sig(
@@ -223,13 +245,14 @@ def sig(
     detail: str = "",
 ) -> Signal:
     """A signal over agent characters ``[start, end)``."""
-    return Signal(
-        kind=kind,
-        span=span(a, start, end, kind),
-        strength=max(0.0, min(1.0, strength)),
-        reflects=reflects or [],
-        detail=detail,
-    )
+    values = {
+        "kind": kind,
+        "span": span(a, start, end, kind),
+        "strength": float(max(0.0, min(1.0, strength))),
+        "reflects": list(reflects) if reflects else [],
+        "detail": detail,
+    }
+    return prebuilt(Signal, values, _SIGNAL)
 
 
 def sentence_text(a: Analysed, start: int, end: int) -> str:
