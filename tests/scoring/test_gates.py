@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from simcoach.scoring.lexicon import LEXICON
-from simcoach.scoring.lexicon.gates import first_words
+from simcoach.scoring.lexicon.gates import ascii_only, first_words
 from simcoach.scoring.text import analyse_uncached
 
 from .conftest import ROOT
@@ -25,6 +25,8 @@ def _texts() -> list[str]:
         "Café sorry, x_sorry 2sorry sorry-sorry. I’ll refund, I'll refund it, I’m sorry I'm sorry.",
         "Sorry sorry sorry, you're you’re right right, booked rebooked booking, I I I'll",
         "I understand your frustration, but I understand. Don't worry, don't worry!",
+        # first words that are numbers: digits glued to words, other scripts' digits (which \\d matches)
+        "By 5pm today, within 24 hours, 3-5 working days, x5pm, _24 hours, in ٣ days, ٣ working days, at ३ pm, 10:30am.",
     ]
     return list(dict.fromkeys(out))
 
@@ -57,4 +59,9 @@ def test_first_words_of_a_pattern() -> None:
     assert whole == {"i'm", "we'll", "we", "e", "email", "apologise", "apologize", "refund"}
     assert prefixes == ("refund",)  # "refund", "refunded", "refunding": known only as a prefix
     assert first_words(r"(?:ok|so)") is None  # not boundary-led: may match inside a word
-    assert first_words(r"\b(?:\d+ days|today)\b") is None  # a digit class: no word list
+    # a digit class: any word starting with a digit, and only for ASCII text
+    whole, prefixes = first_words(r"\b(?:\d+ days|today)\b") or (frozenset(), ())
+    assert whole == {"today"}
+    assert prefixes == tuple("0123456789")
+    assert ascii_only((whole, prefixes))
+    assert first_words(r"\b(?:[0-9a-z]+ days|today)\b") is None  # a wider class: no word list

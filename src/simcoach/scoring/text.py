@@ -12,7 +12,7 @@ from typing import NamedTuple
 import snowballstemmer
 
 from simcoach.scoring.lexicon import LEXICON
-from simcoach.scoring.lexicon.gates import Gate
+from simcoach.scoring.lexicon.gates import Gate, ascii_only
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|\?")
 # A sentence ends at [.!?]+ before a space or the end, at newlines, or at ";"/":" after a lower-case letter
@@ -25,6 +25,7 @@ _FEELINGS = " feelings"  # the feeling pattern's key among the gates (no phrase 
 _GATES: dict[str, Gate] = {
     key: gate for key, gate in [*LEXICON.gates.items(), (_FEELINGS, LEXICON.feeling_gate)] if gate is not None
 }
+_ASCII_ONLY = frozenset(key for key, gate in _GATES.items() if ascii_only(gate))
 _GATES_OF: dict[str, tuple[str, ...]] = {}
 
 
@@ -112,7 +113,7 @@ class Analysed:
 
     def _candidates(self, key: str) -> Sequence[int] | None:
         """Offsets where a gated pattern may start (its first words' starts), or None if it is not gated."""
-        if key not in _GATES:
+        if key not in _GATES or (key in _ASCII_ONLY and not self.low.isascii()):
             return None
         words = self._gated().get(key)
         if words is None:

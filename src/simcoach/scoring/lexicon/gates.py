@@ -17,6 +17,7 @@ _LIMIT = 400  # more first words than this: not worth gating
 _REPEATS = (sc.MAX_REPEAT, sc.MIN_REPEAT, getattr(sc, "POSSESSIVE_REPEAT", sc.MAX_REPEAT))
 
 Gate = tuple[frozenset[str], tuple[str, ...]]  # whole first words, first-word prefixes
+_DIGIT_CLASS = [(sc.CATEGORY, sc.CATEGORY_DIGIT)]
 
 
 class _Open(Exception):
@@ -56,6 +57,12 @@ def _walk(items: list[Any], prefix: str, out: set[tuple[str, bool]]) -> None:
                 _walk(rest, prefix, out)
             if high != 0:
                 _walk(list(sub) + rest, prefix, out)
+        elif op is sc.IN and av == _DIGIT_CLASS:
+            # "\d": a word starting with an ASCII digit ("5pm", "24"), however many digits follow, so each
+            # digit is a prefix. \d also matches other scripts' digits, which start no word: callers search
+            # a text that is not all ASCII without the gate (see ``ascii_only``)
+            for d in "0123456789":
+                out.add((prefix + d, False))
         elif op is sc.IN and len(av) <= 4 and all(o is sc.LITERAL and chr(x) in _WORD for o, x in av):
             for _, x in av:
                 _walk(rest, prefix + chr(x), out)
@@ -83,3 +90,10 @@ def first_words(source: str) -> Gate | None:
     whole = frozenset(w for w, is_whole in out if is_whole)
     prefixes = tuple(sorted(w for w, is_whole in out if not is_whole))
     return whole, prefixes
+
+
+def ascii_only(gate: Gate) -> bool:
+    """Whether the gate holds only for ASCII text: a first word may start with a digit, and ``\\d`` also
+    matches digits of other scripts, which no word starts with."""
+    whole, prefixes = gate
+    return any(w[:1].isdigit() for w in whole) or any(p[:1].isdigit() for p in prefixes)

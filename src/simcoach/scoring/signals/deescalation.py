@@ -183,7 +183,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
         out.append(sig(SignalKind.next_step, a, s.start if s else step.start(), s.end if s else step.end()))
     elif ref is not None:
         out.append(sig(SignalKind.next_step, a, ref.start(), ref.end(), detail="reference"))
-    tf = _P["time_frame"].search(low)
+    tf = a.search("time_frame")
     if tf and (step is not None or ref is not None or own is not None):
         out.append(sig(SignalKind.time_frame, a, tf.start(), tf.end()))
     elif tf is None:
