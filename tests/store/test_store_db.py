@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
+from simcoach.store import db as db_module
 from simcoach.store.db import Database
 
 
@@ -118,3 +119,28 @@ async def test_a_write_lock_held_for_a_moment_is_waited_for_on_the_event_loop(tm
     finally:
         blocker.close()
         await db.dispose()
+
+
+async def test_checkpoints_run_on_the_database_thread_while_the_loop_serves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkpoint copies and syncs for milliseconds: it must not stop the event loop."""
+    ran_on: list[int] = []
+    checkpoint = db_module._checkpoint
+
+    def spy(conn: Connection) -> int:
+        ran_on.append(threading.get_ident())
+        return checkpoint(conn)
+
+    monkeypatch.setattr(db_module, "_checkpoint", spy)
+    db, path = _db(tmp_path)
+    try:
+        for value in range(4 * db_module.CHECKPOINT_EVERY_COMMITS):
+            await db.run(_insert(value))
+            await asyncio.sleep(0)  # the loop serves other work between turns, as a live server's does
+    finally:
+        await db.dispose()  # runs after any checkpoint still on the thread
+    assert len(ran_on) >= 2
+    assert threading.get_ident() not in ran_on
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT count(*) FROM t").fetchone() == (4 * db_module.CHECKPOINT_EVERY_COMMITS,)
