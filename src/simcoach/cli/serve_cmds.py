@@ -38,6 +38,7 @@ def serve(
     import uvicorn
 
     from simcoach.api.app import create_app
+    from simcoach.api.wsbatch import BatchingWebSocketProtocol
 
     settings = _settings(config, database_url)
     updates: dict[str, object] = {}
@@ -60,6 +61,8 @@ def serve(
         # Chat frames are small: per-message deflate costs CPU per frame and a zlib context per connection
         # (tens of KB per idle session) for little gain.
         "ws_per_message_deflate": False,
+        # uvicorn's websockets protocol, writing the frames a turn sends together in one system call.
+        "ws": BatchingWebSocketProtocol,
     }
     if workers == 1:
         uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
