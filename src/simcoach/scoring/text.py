@@ -115,7 +115,8 @@ class Analysed:
         """Offsets where a gated pattern may start (its first words' starts), or None if it is not gated."""
         if key not in _GATES or (key in _ASCII_ONLY and not self.low.isascii()):
             return None
-        words = self._gated().get(key)
+        index = self.gated
+        words = (self._gated() if index is None else index).get(key)
         if words is None:
             return ()
         starts = self.starts

@@ -180,7 +180,19 @@ def prepare(context: Sequence[ChatTurn], text: str, scenario: Scenario | None) -
 
 def may_feel(a: Analysed) -> bool:
     """Whether any word of the message could start a feeling phrase (a set lookup before a big pattern)."""
-    return not FEEL_WORDS.isdisjoint(a.lows) or any(w.startswith(FEEL_PREFIXES) for w in a.lows)
+    known = _MAY_FEEL.get
+    for w in a.lows:
+        got = known(w)
+        if got is None:  # once per word, not once per turn: testing ~50 prefixes per word adds up
+            got = w in FEEL_WORDS or w.startswith(FEEL_PREFIXES)
+            if len(_MAY_FEEL) < 200_000:  # bound memory on very long batch runs
+                _MAY_FEEL[w] = got
+        if got:
+            return True
+    return False
+
+
+_MAY_FEEL: dict[str, bool] = {}
 
 
 def _feeling_gate() -> tuple[frozenset[str], tuple[str, ...]]:
