@@ -33,6 +33,7 @@ from simcoach.api.protocol import (
     StateFrame,
 )
 from simcoach.api.state import AppState
+from simcoach.api.wsbatch import MORE
 from simcoach.practice.access import Principal, authenticate
 from simcoach.practice.errors import PracticeError
 from simcoach.practice.live import LiveSession
@@ -76,13 +77,20 @@ class Connection:
         self.principal: Principal | None = None
         self.coach = False
 
-    async def send(self, frame: BaseModel) -> None:
-        """Send one frame; a vanished client only marks the connection closed (the turn still commits)."""
+    async def send(self, frame: BaseModel, *frames: BaseModel) -> None:
+        """Send frames in order, written together; a vanished client only marks the connection closed.
+
+        The turn still commits when the client is gone. Frames given in one call go out in one write where
+        the server supports it (see wsbatch.py), so pass together what is ready together.
+        """
         if self._closed:
             return
+        texts = [item.model_dump_json() for item in (frame, *frames)]
+        last = len(frames)
         async with self._send_lock:
             try:
-                await self.ws.send_text(frame.model_dump_json())
+                for i, text in enumerate(texts):
+                    await self.ws.send({"type": "websocket.send", "text": text, MORE: i < last})
             except Exception:  # the peer went away mid-send: nothing to report to it
                 self._closed = True
 
@@ -257,11 +265,32 @@ class Connection:
                 )
             )
             return
+        at_once = await self.live.answer_at_once(frame.client_message_id, frame.text)
+        if at_once is not None:
+            # The message and its whole answer are committed together: every frame of the turn at once.
+            delta, done = at_once
+            acked = Ack(
+                client_message_id=frame.client_message_id,
+                turn_id=done.agent_turn_id,
+                seq=done.seq - 1,
+                agent_turn=done.agent_turn,
+                duplicate=False,
+            )
+            await self._send_committed(
+                done,
+                acked,
+                CustomerTyping(agent_turn=done.agent_turn),
+                ReplyDeltaFrame(agent_turn=done.agent_turn, text=delta.text, reset=delta.reset),
+            )
+            return
         accepted = await self.live.accept(frame.client_message_id, frame.text)
-        await self.send(self._ack(accepted, duplicate=accepted.duplicate))
-        if accepted.needs_reply:
-            self._in_flight, self._committed = accepted, False
-            self._task = asyncio.create_task(self._run_turn(accepted.agent_turn))
+        ack = self._ack(accepted, duplicate=accepted.duplicate)
+        if not accepted.needs_reply:
+            await self.send(ack)
+            return
+        await self.send(ack, CustomerTyping(agent_turn=accepted.agent_turn))
+        self._in_flight, self._committed = accepted, False
+        self._task = asyncio.create_task(self._run_turn(accepted.agent_turn, typing_sent=True))
 
     async def _end(self, frame: EndSession) -> None:
         assert self.live is not None
@@ -271,13 +300,13 @@ class Connection:
             )
             return
         ended = await self.live.end(frame.reason)
-        await self.send(OutcomeFrame(outcome=ended.outcome))
-        if ended.scorecard is not None:
-            await self.send(ScorecardFrame(scorecard=ended.scorecard))
+        card = () if ended.scorecard is None else (ScorecardFrame(scorecard=ended.scorecard),)
+        await self.send(OutcomeFrame(outcome=ended.outcome), *card)
 
-    async def _run_turn(self, agent_turn: int) -> None:
+    async def _run_turn(self, agent_turn: int, *, typing_sent: bool = False) -> None:
         assert self.live is not None
-        await self.send(CustomerTyping(agent_turn=agent_turn))
+        if not typing_sent:
+            await self.send(CustomerTyping(agent_turn=agent_turn))
         try:
             async for item in self.live.reply():
                 if isinstance(item, TurnCommitted):
@@ -288,9 +317,25 @@ class Connection:
         except Exception as exc:
             await self._failed(exc, "the reply failed; the message is kept, reconnect to resume")
 
-    async def _send_committed(self, done: TurnCommitted) -> None:
+    async def _send_committed(self, done: TurnCommitted, *before: BaseModel) -> None:
+        """The frames of a committed turn, after ``before`` (frames that go out with them)."""
         r = done.reply
+        frames: list[BaseModel] = []
+        if self.coach:
+            s = done.state
+            frames += [
+                AssessmentFrame(
+                    agent_turn=done.agent_turn, assessment=done.assessment, hint=hint_of(done.assessment)
+                ),
+                StateFrame(agent_turn=done.agent_turn, before=s.before, after=s.after, changes=s.changes),
+            ]
+        if done.outcome is not None:
+            frames.append(OutcomeFrame(outcome=done.outcome))
+            if done.scorecard is not None:
+                frames.append(ScorecardFrame(scorecard=done.scorecard))
+        # The committed turn's frames are ready together: one write.
         await self.send(
+            *before,
             ReplyFrame(
                 agent_turn=done.agent_turn,
                 turn_id=done.reply_turn_id,
@@ -301,22 +346,9 @@ class Connection:
                 notice=r.notice,
                 prompt_tokens=r.prompt_tokens,
                 completion_tokens=r.completion_tokens,
-            )
+            ),
+            *frames,
         )
-        if self.coach:
-            await self.send(
-                AssessmentFrame(
-                    agent_turn=done.agent_turn, assessment=done.assessment, hint=hint_of(done.assessment)
-                )
-            )
-            s = done.state
-            await self.send(
-                StateFrame(agent_turn=done.agent_turn, before=s.before, after=s.after, changes=s.changes)
-            )
-        if done.outcome is not None:
-            await self.send(OutcomeFrame(outcome=done.outcome))
-            if done.scorecard is not None:
-                await self.send(ScorecardFrame(scorecard=done.scorecard))
 
 
 @router.websocket("/sessions/{session_id}/ws")

@@ -106,6 +106,14 @@ class Backends:
         self.scorer = _scorer(settings)
         self.renderer = _renderer(settings)
 
+    @property
+    def immediate(self) -> bool:
+        """Whether a reply and its scores are worked out locally, at once (scripted customer, offline scorer).
+
+        Then a whole turn can be one transaction: nothing is worth acknowledging before the reply is ready.
+        """
+        return self.renderer is None and self.scorer.name.startswith("offline/")
+
 
 def _scorer(settings: Settings) -> TurnScorer:
     try:

@@ -53,13 +53,20 @@ class LiveSession:
     """Advances one session for one connection."""
 
     def __init__(
-        self, db: Database, backends: engine_io.Backends, session_id: str, *, keep_engine: bool = False
+        self,
+        db: Database,
+        backends: engine_io.Backends,
+        session_id: str,
+        *,
+        keep_engine: bool = False,
+        head: SessionHead | None = None,
     ) -> None:
         self.db = db
         self.backends = backends
         self.session_id = session_id
         self.keep_engine = keep_engine
-        self._head: SessionHead | None = None
+        # The session's small columns as last read or committed here (``head``: read on connect).
+        self._head: SessionHead | None = head
         self._pending: StoredTurn | None = None
         self._engine: PracticeSession | None = None
         # The engine snapshot (JSON text) as of the accept's own version check, read in that same UPDATE;
@@ -189,33 +196,13 @@ class LiveSession:
         head, pending, engine = prepared
         self._engine = None  # in use: it is ahead of the database until the commit below succeeds
         try:
-            assessed: TurnAssessed | None = None
-            changed: StateChanged | None = None
-            complete: ReplyComplete | None = None
-            outcome: Outcome | None = None
-            # The scripted customer has its whole line at once: one delta frame, not one per few words.
-            # A live (LLM) customer's pieces go out as they arrive.
-            held: list[ReplyDelta] | None = [] if self.backends.renderer is None else None
-            async for event in engine.submit(pending.text, self.backends.renderer):
-                if isinstance(event, ReplyDelta):
-                    if held is None:
-                        yield event
-                    else:
-                        held = [event] if event.reset else [*held, event]  # nothing held was sent
-                elif isinstance(event, ReplyComplete) and held:
-                    complete = event
-                    yield ReplyDelta(turn=event.turn, text="".join(d.text for d in held))
-                elif isinstance(event, TurnAssessed):
-                    assessed = event
-                elif isinstance(event, StateChanged):
-                    changed = event
-                elif isinstance(event, ReplyComplete):
-                    complete = event
-                elif isinstance(event, OutcomeReached):
-                    outcome = event.outcome
-            if assessed is None or changed is None or complete is None:
-                raise RuntimeError("engine ended a turn without assessment, state and reply")
-            committed = await self._commit(head, pending, engine, assessed, changed, complete, outcome)
+            turn = _Turn()
+            async for delta in turn.play(engine, pending.text, self.backends):
+                yield delta
+            committed = await self._commit(head, pending, engine, turn)
+        except (repo.StaleVersion, repo.IntegrityError):
+            self._forget()
+            raise _conflict() from None
         except BaseException:
             self._forget()
             raise
@@ -223,23 +210,77 @@ class LiveSession:
             self._engine = engine
         yield committed
 
+    async def answer_at_once(self, cmid: str, text: str) -> tuple[ReplyDelta, TurnCommitted] | None:
+        """Store an agent message and its whole answer in one transaction, when that is safe and worth it.
+
+        Only for a customer that answers at once (``Backends.immediate``) and only while this connection's
+        own last commit is the session's latest step. The agent turn is committed with everything else, so
+        the ``ack`` still follows its commit. None: nothing was stored; take ``accept`` then ``reply``, which
+        decide resends, endings and races.
+        """
+        head = self._head
+        if (
+            not self.backends.immediate
+            or head is None
+            or head.status != "active"
+            or head.pending_turn_id is not None
+        ):
+            return None
+        engine = self._engine
+        if engine is None:
+            content = engine_io.cached_content(head)
+
+            def read(s: SyncConnection) -> tuple[tuple[int, str] | None, dict[str, Any] | None]:
+                data = None if content else hot.payload(s, self.session_id, content=True)
+                return hot.snapshot_text(s, self.session_id), data
+
+            stored, data = await self.db.run(read)
+            if stored is None or stored[0] != head.version:
+                self._forget()
+                return None
+            if content is None:
+                assert data is not None
+                content = engine_io.content_from(head, data)
+            engine = engine_io.restore(content, stored[1], self.backends.scorer)
+        self._engine = None  # in use: ahead of the database until the commit succeeds
+        pending = StoredTurn(0, head.next_seq, head.turn + 1, text, cmid)
+        try:
+            turn = _Turn()
+            deltas = [delta async for delta in turn.play(engine, text, self.backends)]
+            committed = await self._commit(head, pending, engine, turn, store_agent=True)
+        except (repo.StaleVersion, repo.IntegrityError):
+            # Another connection advanced the session, or this client id is stored already (a resend).
+            self._forget()
+            return None
+        except BaseException:
+            self._forget()
+            raise
+        if self.keep_engine:
+            self._engine = engine
+        return ReplyDelta(turn=committed.agent_turn, text="".join(d.text for d in deltas)), committed
+
     async def _commit(
         self,
         head: SessionHead,
         pending: StoredTurn,
         engine: PracticeSession,
-        assessed: TurnAssessed,
-        changed: StateChanged,
-        complete: ReplyComplete,
-        outcome: Outcome | None,
+        turn: _Turn,
+        *,
+        store_agent: bool = False,
     ) -> TurnCommitted:
+        """Commit the reply, scores and state (and the agent message itself if ``store_agent``) in one hop.
+
+        Raises ``StaleVersion`` or ``IntegrityError`` (after rolling back) when another step won the race.
+        """
+        assessed, changed, complete, outcome = turn.done()
         # The session's usage counts what the reply cost and what scoring it cost (an LLM judge).
         prompt_tokens = head.prompt_tokens + complete.prompt_tokens + assessed.assessment.prompt_tokens
         completion_tokens = (
             head.completion_tokens + complete.completion_tokens + assessed.assessment.completion_tokens
         )
+        reply_seq = pending.seq + 1
         values: dict[str, object] = {
-            "next_seq": head.next_seq + 1,
+            "next_seq": reply_seq + 1,
             "turn": pending.agent_turn,
             "pending_turn_id": None,
             # Lean: the assessments are stored per turn in their own table, not in every snapshot.
@@ -248,11 +289,22 @@ class LiveSession:
             "completion_tokens": completion_tokens,
         }
 
-        def store(s: SyncConnection) -> int:
+        def store(s: SyncConnection) -> tuple[int, int]:
+            agent_id = pending.id
+            if store_agent:
+                agent_id = hot.add_turn(
+                    s,
+                    session_id=self.session_id,
+                    seq=pending.seq,
+                    role="agent",
+                    agent_turn=pending.agent_turn,
+                    text=pending.text,
+                    client_message_id=pending.client_message_id,
+                )
             reply_id = hot.add_turn(
                 s,
                 session_id=self.session_id,
-                seq=head.next_seq,
+                seq=reply_seq,
                 role="customer",
                 agent_turn=pending.agent_turn,
                 text=complete.text,
@@ -267,45 +319,39 @@ class LiveSession:
                 s,
                 session_id=self.session_id,
                 turn=pending.agent_turn,
-                agent_turn_id=pending.id,
+                agent_turn_id=agent_id,
                 # Models go to the JSON columns as they are: the engine's serializer writes them directly.
                 assessment=assessed.assessment,
                 state=changed,
             )
-            return reply_id
+            return agent_id, reply_id
 
-        def store_all(s: SyncConnection) -> tuple[int, int]:
-            reply_id = store(s)
-            return reply_id, hot.advance(s, self.session_id, head.version, **values)
+        def store_all(s: SyncConnection) -> tuple[int, int, int, None]:
+            agent_id, reply_id = store(s)
+            return agent_id, reply_id, hot.advance(s, self.session_id, head.version, **values), None
 
-        def store_and_finish(s: SyncConnection) -> tuple[int, int, Scorecard]:
+        def store_and_finish(s: SyncConnection) -> tuple[int, int, int, Scorecard]:
             # The session ends here: the scorecard and the outbox event in the same one-hop transaction,
             # which holds the write lock only while it runs.
             assert outcome is not None
-            reply_id = store(s)
+            agent_id, reply_id = store(s)
             # The assessment is already inserted above, in this transaction: it is read back with the
             # others (passing it again counted the last turn twice).
             card = scorecard_in(s, self.session_id, _content(s, head))
             ended = {**values, **finish_values(outcome, card)}
             payload = event_payload(head, outcome, card)
             hot.add_event(s, kind="session.completed", session_id=self.session_id, payload=payload)
-            return reply_id, hot.advance(s, self.session_id, head.version, **ended), card
+            return agent_id, reply_id, hot.advance(s, self.session_id, head.version, **ended), card
 
-        card = None
-        try:
-            if outcome is None:
-                # The common turn: one transaction, whole, in one hop (inline on SQLite).
-                reply_id, version = await self.db.run(store_all)
-            else:
-                reply_id, version, card = await self.db.run(store_and_finish)
-        except (repo.StaleVersion, repo.IntegrityError):
-            self._forget()
-            raise _conflict() from None
+        # The common turn: one transaction, whole, in one hop (inline on SQLite).
+        agent_id, reply_id, version, card = await self.db.run(
+            store_all if outcome is None else store_and_finish
+        )
         self._head = replace(
             head,
             version=version,
             turn=pending.agent_turn,
-            next_seq=head.next_seq + 1,
+            next_seq=reply_seq + 1,
             pending_turn_id=None,
             status="finished" if outcome is not None else head.status,
             prompt_tokens=prompt_tokens,
@@ -314,8 +360,9 @@ class LiveSession:
         self._pending = None
         return TurnCommitted(
             agent_turn=pending.agent_turn,
+            agent_turn_id=agent_id,
             reply_turn_id=reply_id,
-            seq=head.next_seq,
+            seq=reply_seq,
             reply=complete,
             assessment=assessed.assessment,
             state=changed,
@@ -357,3 +404,43 @@ class LiveSession:
             except (repo.StaleVersion, SessionFinished):
                 continue
         raise _conflict()
+
+
+class _Turn:
+    """What the engine produced for one agent turn, gathered from its events."""
+
+    def __init__(self) -> None:
+        self.assessed: TurnAssessed | None = None
+        self.changed: StateChanged | None = None
+        self.complete: ReplyComplete | None = None
+        self.outcome: Outcome | None = None
+
+    async def play(
+        self, engine: PracticeSession, text: str, backends: engine_io.Backends
+    ) -> AsyncIterator[ReplyDelta]:
+        """Submit ``text`` and yield the reply's deltas as they should go out; gather everything else."""
+        # The scripted customer has its whole line at once: one delta frame, not one per few words.
+        # A live (LLM) customer's pieces go out as they arrive.
+        held: list[ReplyDelta] | None = [] if backends.renderer is None else None
+        async for event in engine.submit(text, backends.renderer):
+            if isinstance(event, ReplyDelta):
+                if held is None:
+                    yield event
+                else:
+                    held = [event] if event.reset else [*held, event]  # nothing held was sent
+            elif isinstance(event, ReplyComplete):
+                self.complete = event
+                if held:
+                    yield ReplyDelta(turn=event.turn, text="".join(d.text for d in held))
+            elif isinstance(event, TurnAssessed):
+                self.assessed = event
+            elif isinstance(event, StateChanged):
+                self.changed = event
+            elif isinstance(event, OutcomeReached):
+                self.outcome = event.outcome
+
+    def done(self) -> tuple[TurnAssessed, StateChanged, ReplyComplete, Outcome | None]:
+        """The assessment, state change, reply and outcome; an error if the engine left one out."""
+        if self.assessed is None or self.changed is None or self.complete is None:
+            raise RuntimeError("engine ended a turn without assessment, state and reply")
+        return self.assessed, self.changed, self.complete, self.outcome

@@ -25,6 +25,7 @@ class TurnCommitted:
     """The customer's reply and everything else the turn produced, all committed."""
 
     agent_turn: int
+    agent_turn_id: int
     reply_turn_id: int
     seq: int
     reply: ReplyComplete

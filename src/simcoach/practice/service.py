@@ -277,7 +277,11 @@ class PracticeService:
         view = _live_view(principal, rec, learner.external_id if learner else rec.learner_id, turns)
         mode: Mode = "coach" if rec.mode == "coach" else "assessment"
         live = LiveSession(
-            self.db, self.backends, session_id, keep_engine=self.settings.keep_engine_between_turns
+            self.db,
+            self.backends,
+            session_id,
+            keep_engine=self.settings.keep_engine_between_turns,
+            head=hot.head_of(rec),
         )
         return live, mode, view
 

@@ -55,6 +55,11 @@ class SessionHead:
 HEAD_COLUMNS = [S.c[name] for name in SessionHead.__dataclass_fields__]
 
 
+def head_of(rec: SessionRecord) -> SessionHead:
+    """The head of a session record already loaded (by the ORM)."""
+    return SessionHead(**{name: getattr(rec, name) for name in SessionHead.__dataclass_fields__})
+
+
 @dataclass(frozen=True)
 class StoredTurn:
     """The fields of a stored agent message a turn needs."""
