@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -23,13 +22,14 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from simcoach.store.wal import Checkpointer
+
 DbSession = AsyncSession
 SyncConnection = Connection
 """A synchronous connection, as the one-thread turn transactions receive it."""
 """The session type repository functions take; callers outside store/ name it from here."""
 
 T = TypeVar("T")
-log = logging.getLogger("simcoach.store")
 
 DbConn = AsyncConnection | AsyncSession
 """What the hot-path (Core) functions in turns.py take: a bare connection or an ORM session."""
@@ -128,38 +128,8 @@ def _sqlite_sync_engine(url: str, *, busy_timeout_ms: int, autocheckpoint: int |
 
 
 SQLITE_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED (extended codes are masked to these)
-CHECKPOINT_EVERY_COMMITS = 32
-"""Inline commits between two checkpoints, which run on the database thread (SQLite's own automatic
-checkpoint is off on the inline connection).
-
-A checkpoint copies the WAL's pages into the database file and syncs both: at 500 live sessions that was
-1-10 ms every ~25 turns when it ran inside a commit on the event loop, the largest stalls the loop had.
-On the thread it runs beside the loop (SQLite works without the GIL) and, as a passive checkpoint,
-never blocks the inline writer."""
-
-INLINE_CHECKPOINT_FRAMES = 4096
-"""WAL frames (16 MiB of 4 KiB pages) after which the next checkpoint runs inline instead.
-
-A checkpoint on the thread copies the frames that existed when it started; the WAL starts again from the
-beginning only when a commit finds every frame copied. Under writes with no pause at all that never
-happens and the WAL would only grow; one inline checkpoint (no writer of this process running) completes
-and lets the next commit restart it."""
-
-
 INLINE_RETRY_PAUSES_S = (0.0002, 0.0005, 0.001, 0.002, 0.004, 0.008)
 """Pauses between inline attempts while the write lock is taken (~16 ms in all), then the thread waits."""
-
-
-def _checkpoint(conn: Connection) -> int:
-    """A passive checkpoint (never waits for a lock); returns how many frames the WAL holds."""
-    row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
-    frames: int = row[1]
-    return frames
-
-
-def _checkpoint_on(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return _checkpoint(conn)
 
 
 def _busy(exc: OperationalError) -> bool:
@@ -183,13 +153,13 @@ class Database:
         self._inline_conn: Connection | None = None
         self._hot: Engine | None = None
         self._hot_thread: ThreadPoolExecutor | None = None
-        self._commits_since_checkpoint = 0
-        self._checkpoint: Future[int] | None = None
-        self._wal_frames = 0  # as the last checkpoint found the WAL
+        self._wal: Checkpointer | None = None
         if _file_sqlite(url):
             self._inline = _sqlite_sync_engine(url, busy_timeout_ms=0, autocheckpoint=0)
             self._hot = _sqlite_sync_engine(url, busy_timeout_ms=10_000, autocheckpoint=None)
             self._hot_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simcoach-sqlite")
+            # The inline connection's own automatic checkpoint is off (autocheckpoint=0): see wal.py.
+            self._wal = Checkpointer(self._hot, self._hot_thread, lambda: self._inline_conn)
 
     async def run(self, work: Callable[[Connection], T]) -> T:
         """``work(connection)`` inside one transaction (committed on return, rolled back if it raises).
@@ -198,8 +168,8 @@ class Database:
         (or, when the write lock is taken, on this database's own thread); otherwise through the async
         engine (``run_sync``).
         """
-        inline, hot, thread = self._inline, self._hot, self._hot_thread
-        if inline is None or hot is None or thread is None:
+        inline, hot, thread, wal = self._inline, self._hot, self._hot_thread, self._wal
+        if inline is None or hot is None or thread is None or wal is None:
             async with self.engine.begin() as aconn:
                 return await aconn.run_sync(work)
         for pause in INLINE_RETRY_PAUSES_S:
@@ -215,7 +185,7 @@ class Database:
                     self._inline_conn = None
                     raise
             else:
-                self._committed_inline(conn, hot, thread)
+                wal.committed(conn)
                 return result
             # Rolled back: another connection (another process, mostly) holds the write lock for a
             # moment. Try again shortly, letting the loop serve meanwhile: SQLite's own busy handler, on
@@ -223,31 +193,6 @@ class Database:
             await asyncio.sleep(pause)
         # Still taken (a long transaction elsewhere): wait for it on the database thread.
         return await self._on_thread(hot, thread, work)
-
-    def _committed_inline(self, conn: Connection, hot: Engine, thread: ThreadPoolExecutor) -> None:
-        """Count an inline commit; every CHECKPOINT_EVERY_COMMITS, start a checkpoint (see there)."""
-        self._commits_since_checkpoint += 1
-        if self._commits_since_checkpoint < CHECKPOINT_EVERY_COMMITS:
-            return
-        running = self._checkpoint
-        if running is not None and not running.done():
-            return  # the last one is still copying: the next commit asks again
-        self._commits_since_checkpoint = 0
-        if running is not None:
-            failed = running.exception()
-            if failed is not None:  # the data is committed either way; the next checkpoint tries again
-                log.warning("WAL checkpoint on the database thread failed: %s", failed)
-            else:
-                self._wal_frames = running.result()
-        if self._wal_frames < INLINE_CHECKPOINT_FRAMES:
-            self._checkpoint = thread.submit(_checkpoint_on, hot)
-            return
-        try:
-            self._wal_frames = _checkpoint(conn)
-        except OperationalError as exc:
-            log.warning("WAL checkpoint failed: %s", exc)
-        finally:
-            conn.rollback()  # ends the transaction the pragma opened on the held connection
 
     async def _on_thread(self, hot: Engine, thread: ThreadPoolExecutor, work: Callable[[Connection], T]) -> T:
         def whole() -> T:
@@ -268,8 +213,14 @@ class Database:
         async with self.engine.begin() as conn:
             yield conn
 
+    async def settle(self) -> None:
+        """Finish any WAL checkpoint in progress (SQLite file; nothing to do otherwise)."""
+        if self._wal is not None:
+            await self._wal.settle()
+
     async def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (after finishing any checkpoint in progress)."""
+        await self.settle()
         if self._inline_conn is not None:
             self._inline_conn.close()
             self._inline_conn = None
