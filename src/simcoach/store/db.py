@@ -145,7 +145,7 @@ class Database:
         self.engine = create_engine(url, pool_size=pool_size)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite file: a turn transaction is a few hundred microseconds of work in the SQLite library (WAL,
-        # synchronous=NORMAL: a commit appends to the WAL, no fsync; a small checkpoint every ~25 turns),
+        # synchronous=NORMAL: a commit appends to the WAL, no fsync; checkpoints off the loop, see wal.py),
         # so it runs right here on the event loop with the plain driver and never waits: its connection
         # has no busy timeout. If another connection (a REST request, another process) holds the write
         # lock, the same work runs instead on the database thread, which may wait.
