@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from simcoach.practice import engine_io
+from simcoach.practice.errors import Conflict, NotFound
+from simcoach.practice.results import Ended
 from simcoach.practice.views import json_of
 from simcoach.scoring.models import Scorecard, TurnAssessment
 from simcoach.sim.models import Outcome
+from simcoach.store import repository as repo
 from simcoach.store import turns as hot
-from simcoach.store.db import DbSession, SyncConnection
+from simcoach.store.db import Database, DbSession, RawJson, SyncConnection
 from simcoach.store.tables import utcnow
 
 
@@ -44,3 +47,33 @@ def event_payload(head: engine_io.HasContentKey, outcome: Outcome, card: Scoreca
         "overall_percent": card.overall_percent,
         "passed": card.passed,
     }
+
+
+async def end_session(db: Database, backends: engine_io.Backends, session_id: str, reason: str) -> Ended:
+    """End a session from the agent's side in one transaction; an ended session returns its outcome.
+
+    Raises ``StaleVersion`` (or ``SessionFinished``) when another step won the race: the caller retries.
+    """
+    async with db.transaction() as s:
+        rec = await repo.get_session(s, session_id)
+        if rec is None:
+            raise NotFound(f"no session '{session_id}'", code="session_not_found")
+        if rec.outcome is not None:
+            card = Scorecard.model_validate(rec.scorecard) if rec.scorecard else None
+            return Ended(outcome=Outcome.model_validate(rec.outcome), scorecard=card)
+        if rec.pending_turn_id is not None:
+            raise Conflict("wait for the customer's reply before ending", code="turn_in_flight")
+        content = engine_io.stored_content(rec)
+        engine = engine_io.restore(content, rec.snapshot, backends.scorer)
+        outcome = engine.end(reason or "the agent ended the chat").outcome
+        card = await build_scorecard(s, rec.id, content)
+        values: dict[str, object] = {
+            "snapshot": RawJson(engine.snapshot_json(assessments=False)),
+            **finish_values(outcome, card),
+        }
+        await repo.add_event(
+            s, kind="session.completed", session_id=rec.id, payload=event_payload(rec, outcome, card)
+        )
+        # Raising here rolls the whole transaction back, event included.
+        await repo.advance(s, rec.id, rec.version, **values)
+    return Ended(outcome=outcome, scorecard=card)

@@ -14,13 +14,14 @@ from functools import partial
 from typing import Any
 
 from simcoach.practice import engine_io
-from simcoach.practice.endings import build_scorecard, event_payload, finish_values, scorecard_in
+from simcoach.practice.endings import end_session, event_payload, finish_values, scorecard_in
 from simcoach.practice.errors import Conflict, NotFound
 from simcoach.practice.results import Accepted, Ended, TurnCommitted
+from simcoach.practice.turn_events import TurnEvents
 from simcoach.scoring.models import Scorecard
 from simcoach.sim.engine import PracticeSession
 from simcoach.sim.errors import SessionFinished
-from simcoach.sim.models import Outcome, OutcomeReached, ReplyComplete, ReplyDelta, StateChanged, TurnAssessed
+from simcoach.sim.models import ReplyDelta
 from simcoach.store import repository as repo
 from simcoach.store import turns as hot
 from simcoach.store.db import Database, RawJson, SyncConnection
@@ -196,7 +197,7 @@ class LiveSession:
         head, pending, engine = prepared
         self._engine = None  # in use: it is ahead of the database until the commit below succeeds
         try:
-            turn = _Turn()
+            turn = TurnEvents()
             async for delta in turn.play(engine, pending.text, self.backends):
                 yield delta
             committed = await self._commit(head, pending, engine, turn)
@@ -245,7 +246,7 @@ class LiveSession:
         self._engine = None  # in use: ahead of the database until the commit succeeds
         pending = StoredTurn(0, head.next_seq, head.turn + 1, text, cmid)
         try:
-            turn = _Turn()
+            turn = TurnEvents()
             deltas = [delta async for delta in turn.play(engine, text, self.backends)]
             committed = await self._commit(head, pending, engine, turn, store_agent=True)
         except (repo.StaleVersion, repo.IntegrityError):
@@ -264,7 +265,7 @@ class LiveSession:
         head: SessionHead,
         pending: StoredTurn,
         engine: PracticeSession,
-        turn: _Turn,
+        turn: TurnEvents,
         *,
         store_agent: bool = False,
     ) -> TurnCommitted:
@@ -375,72 +376,7 @@ class LiveSession:
         for _ in range(ATTEMPTS):
             self._forget()
             try:
-                async with self.db.transaction() as s:
-                    rec = await repo.get_session(s, self.session_id)
-                    if rec is None:
-                        raise NotFound(f"no session '{self.session_id}'", code="session_not_found")
-                    if rec.outcome is not None:
-                        card = Scorecard.model_validate(rec.scorecard) if rec.scorecard else None
-                        return Ended(outcome=Outcome.model_validate(rec.outcome), scorecard=card)
-                    if rec.pending_turn_id is not None:
-                        raise Conflict("wait for the customer's reply before ending", code="turn_in_flight")
-                    content = engine_io.stored_content(rec)
-                    engine = engine_io.restore(content, rec.snapshot, self.backends.scorer)
-                    outcome = engine.end(reason or "the agent ended the chat").outcome
-                    card = await build_scorecard(s, rec.id, content)
-                    values: dict[str, object] = {
-                        "snapshot": RawJson(engine.snapshot_json(assessments=False)),
-                        **finish_values(outcome, card),
-                    }
-                    await repo.add_event(
-                        s,
-                        kind="session.completed",
-                        session_id=rec.id,
-                        payload=event_payload(rec, outcome, card),
-                    )
-                    # Raising here rolls the whole transaction back, event included.
-                    await repo.advance(s, rec.id, rec.version, **values)
-                return Ended(outcome=outcome, scorecard=card)
+                return await end_session(self.db, self.backends, self.session_id, reason)
             except (repo.StaleVersion, SessionFinished):
                 continue
         raise _conflict()
-
-
-class _Turn:
-    """What the engine produced for one agent turn, gathered from its events."""
-
-    def __init__(self) -> None:
-        self.assessed: TurnAssessed | None = None
-        self.changed: StateChanged | None = None
-        self.complete: ReplyComplete | None = None
-        self.outcome: Outcome | None = None
-
-    async def play(
-        self, engine: PracticeSession, text: str, backends: engine_io.Backends
-    ) -> AsyncIterator[ReplyDelta]:
-        """Submit ``text`` and yield the reply's deltas as they should go out; gather everything else."""
-        # The scripted customer has its whole line at once: one delta frame, not one per few words.
-        # A live (LLM) customer's pieces go out as they arrive.
-        held: list[ReplyDelta] | None = [] if backends.renderer is None else None
-        async for event in engine.submit(text, backends.renderer):
-            if isinstance(event, ReplyDelta):
-                if held is None:
-                    yield event
-                else:
-                    held = [event] if event.reset else [*held, event]  # nothing held was sent
-            elif isinstance(event, ReplyComplete):
-                self.complete = event
-                if held:
-                    yield ReplyDelta(turn=event.turn, text="".join(d.text for d in held))
-            elif isinstance(event, TurnAssessed):
-                self.assessed = event
-            elif isinstance(event, StateChanged):
-                self.changed = event
-            elif isinstance(event, OutcomeReached):
-                self.outcome = event.outcome
-
-    def done(self) -> tuple[TurnAssessed, StateChanged, ReplyComplete, Outcome | None]:
-        """The assessment, state change, reply and outcome; an error if the engine left one out."""
-        if self.assessed is None or self.changed is None or self.complete is None:
-            raise RuntimeError("engine ended a turn without assessment, state and reply")
-        return self.assessed, self.changed, self.complete, self.outcome
