@@ -1,9 +1,9 @@
 """Websocket frames that go out together leave in one write: a uvicorn protocol with a "more" flag.
 
-A turn answers with several frames at once (``ack`` and ``customer_typing``; ``reply``, ``assessment``
-and ``state``). Each frame written on its own is one ``send`` system call, and on loopback or a LAN that
-call, not the Python around it, is the larger part of a frame's cost. A ``websocket.send`` message that
-carries ``MORE: True`` is framed but held; the next send without it writes everything held in one call.
+A turn answers with several frames at once (with the scripted customer all six: ``ack`` to ``state``).
+Each frame written on its own is one ``send`` system call, one TCP segment and one wake-up of the reader;
+together they are one of each. A ``websocket.send`` message that carries ``MORE: True`` is framed but
+held; the next send without it writes everything held in one call.
 
 This is an ASGI message key that other servers (and Starlette's test client) simply ignore: there every
 frame goes out as it is sent, which is what the protocol requires anyway.

@@ -232,7 +232,7 @@ class LiveSession:
             content = engine_io.cached_content(head)
 
             def read(s: SyncConnection) -> tuple[tuple[int, str] | None, dict[str, Any] | None]:
-                data = None if content else hot.payload(s, self.session_id, content=True)
+                data = None if content is not None else hot.payload(s, self.session_id, content=True)
                 return hot.snapshot_text(s, self.session_id), data
 
             stored, data = await self.db.run(read)
