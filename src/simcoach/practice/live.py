@@ -50,6 +50,15 @@ def _content(s: SyncConnection, head: SessionHead) -> engine_io.Content:
     )
 
 
+def _snapshot_and_content(
+    s: SyncConnection, head: SessionHead
+) -> tuple[tuple[int, str] | None, dict[str, Any] | None]:
+    """The version and snapshot text, and the stored content JSON unless the content cache holds it."""
+    # Only reads here; the content cache is looked up again on the event loop (it may be evicted meanwhile).
+    data = None if engine_io.cached_content(head) else hot.payload(s, head.id, content=True)
+    return hot.snapshot_text(s, head.id), data
+
+
 class LiveSession:
     """Advances one session for one connection."""
 
@@ -162,7 +171,7 @@ class LiveSession:
 
         def read(
             s: SyncConnection,
-        ) -> tuple[SessionHead, StoredTurn, dict[str, Any] | None, tuple[int, str] | None] | None:
+        ) -> tuple[SessionHead, StoredTurn, tuple[int, str] | None, dict[str, Any] | None] | None:
             head, pending = mine
             if head is None or pending is None or head.pending_turn_id != pending.id:
                 head = _head(s, self.session_id)
@@ -171,23 +180,30 @@ class LiveSession:
                 pending = hot.stored_turn(s, head.pending_turn_id)
                 if pending is None:  # pragma: no cover - the foreign key makes this impossible
                     return None
-            # Only reads here (on the database thread); the content cache is used on the event loop below.
-            data = None if engine_io.cached_content(head) else hot.payload(s, head.id, content=True)
-            return head, pending, data, hot.snapshot_text(s, self.session_id)
+            return head, pending, *_snapshot_and_content(s, head)
 
         found = await self.db.run(read)
         if found is None:
             return None
-        head, pending, data, stored = found
+        head, pending, stored, data = found
+        engine = await self._restored(head, stored, data)
+        if engine is None:
+            raise _conflict()
+        return head, pending, engine
+
+    async def _restored(
+        self, head: SessionHead, stored: tuple[int, str] | None, data: dict[str, Any] | None
+    ) -> PracticeSession | None:
+        """The engine from a snapshot read by ``_snapshot_and_content``; None (forgetting) if it is stale."""
         if stored is None or stored[0] != head.version:
             self._forget()
-            raise _conflict()
+            return None
         content = engine_io.cached_content(head)
         if content is None:
             if data is None:  # evicted from the cache since the read: read the content again
                 data = await self.db.run(partial(hot.payload, session_id=head.id, content=True))
             content = engine_io.content_from(head, data)
-        return head, pending, engine_io.restore(content, stored[1], self.backends.scorer)
+        return engine_io.restore(content, stored[1], self.backends.scorer)
 
     async def reply(self) -> AsyncIterator[ReplyDelta | TurnCommitted]:
         """Answer the pending agent turn, if any: stream the reply, then commit it and yield the result."""
@@ -229,20 +245,9 @@ class LiveSession:
             return None
         engine = self._engine
         if engine is None:
-            content = engine_io.cached_content(head)
-
-            def read(s: SyncConnection) -> tuple[tuple[int, str] | None, dict[str, Any] | None]:
-                data = None if content is not None else hot.payload(s, self.session_id, content=True)
-                return hot.snapshot_text(s, self.session_id), data
-
-            stored, data = await self.db.run(read)
-            if stored is None or stored[0] != head.version:
-                self._forget()
+            engine = await self._restored(head, *await self.db.run(partial(_snapshot_and_content, head=head)))
+            if engine is None:
                 return None
-            if content is None:
-                assert data is not None
-                content = engine_io.content_from(head, data)
-            engine = engine_io.restore(content, stored[1], self.backends.scorer)
         self._engine = None  # in use: ahead of the database until the commit succeeds
         pending = StoredTurn(0, head.next_seq, head.turn + 1, text, cmid)
         try:
