@@ -29,7 +29,8 @@ async def test_a_connected_session_answers_its_next_message_in_one_commit(practi
     live = await connected(practice, sid)
     done = await live.answer_at_once("m1", TEXT)
     assert done is not None
-    delta, committed = done
+    accepted, delta, committed = done
+    assert (accepted.turn_id, accepted.seq, accepted.agent_turn) == (committed.agent_turn_id, 1, 1)
     turns = await stored(practice, sid)
     assert turns[1:] == [(1, "agent", 1, "m1"), (2, "customer", 1, None)]
     assert delta.text == committed.reply.text

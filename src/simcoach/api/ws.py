@@ -268,17 +268,10 @@ class Connection:
         at_once = await self.live.answer_at_once(frame.client_message_id, frame.text)
         if at_once is not None:
             # The message and its whole answer are committed together: every frame of the turn at once.
-            delta, done = at_once
-            acked = Ack(
-                client_message_id=frame.client_message_id,
-                turn_id=done.agent_turn_id,
-                seq=done.seq - 1,
-                agent_turn=done.agent_turn,
-                duplicate=False,
-            )
+            accepted, delta, done = at_once
             await self._send_committed(
                 done,
-                acked,
+                self._ack(accepted, duplicate=False),
                 CustomerTyping(agent_turn=done.agent_turn),
                 ReplyDeltaFrame(agent_turn=done.agent_turn, text=delta.text, reset=delta.reset),
             )

@@ -227,7 +227,7 @@ class LiveSession:
             self._engine = engine
         yield committed
 
-    async def answer_at_once(self, cmid: str, text: str) -> tuple[ReplyDelta, TurnCommitted] | None:
+    async def answer_at_once(self, cmid: str, text: str) -> tuple[Accepted, ReplyDelta, TurnCommitted] | None:
         """Store an agent message and its whole answer in one transaction, when that is safe and worth it.
 
         Only for a customer that answers at once (``Backends.immediate``) and only while this connection's
@@ -263,7 +263,14 @@ class LiveSession:
             raise
         if self.keep_engine:
             self._engine = engine
-        return ReplyDelta(turn=committed.agent_turn, text="".join(d.text for d in deltas)), committed
+        accepted = Accepted(
+            committed.agent_turn_id, pending.seq, pending.agent_turn, cmid, duplicate=False, needs_reply=False
+        )
+        return (
+            accepted,
+            ReplyDelta(turn=committed.agent_turn, text="".join(d.text for d in deltas)),
+            committed,
+        )
 
     async def _commit(
         self,
