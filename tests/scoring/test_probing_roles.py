@@ -71,6 +71,13 @@ PROBES = [
     "Is there anything else worrying you about the broadband?",
     "Is there anything else you'd like to tell me about the second visit?",
     "Can you talk more about what the engineer said on the phone?",
+    "Is there anything else you have on your mind about the broadband?",
+    # a question after a dash, or after a subordinate clause, is still a question
+    "That sounds like a nightmare - is the router still showing a red light?",
+    "When the light flashes, does it go red or amber?",
+    # invitations ask too
+    "Care to tell me what the engineer said when he rang?",
+    "May I please ask what the engineer's text said?",
 ]
 
 
@@ -88,6 +95,20 @@ def test_not_a_probe(text: str, core: Rubric, scorer: OfflineScorer) -> None:
 def test_a_probe(text: str, core: Rubric, scorer: OfflineScorer) -> None:
     result = score(scorer, core, text, NO_SHOW)
     assert result.scores["probing"].level >= 1, _fired(result.signals)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is stopping you from using the hotspot in the meantime?",
+        "What was making the router drop out before the engineer came?",
+        # an open question is still the point of a turn that also offers help
+        "What is worrying you most about the next visit? Maybe I can help with that.",
+    ],
+)
+def test_what_is_doing_invites_an_account(text: str, core: Rubric, scorer: OfflineScorer) -> None:
+    result = score(scorer, core, text, NO_SHOW)
+    assert result.has(K.open_question), _fired(result.signals)
 
 
 @pytest.mark.parametrize(

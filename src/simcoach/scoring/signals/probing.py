@@ -17,13 +17,18 @@ _MARKERS = re.compile(r"^(?:" + _P["discourse_markers"].pattern + r")\b[\s,!.:-]
 _ELICIT_SEARCH = re.compile(r"(?<![\w'])(?:" + _P["elicitation"].pattern.replace("(?:^|", "(?:", 1) + ")")
 _VOCATIVE = re.compile(r"^[a-z]+,\s+")
 _CLAUSE_SPLIT = re.compile(
-    r",\s+|\s+(?:and|but|so|or)\s+(?=(?:what|how|why|when|where|which|who|do|did|is|are|can|could|would|have)\b)"
+    r",\s+|\s+[-–—]+\s+"
+    r"|\s+(?:and|but|so|or)\s+(?=(?:what|how|why|when|where|which|who|do|did|is|are|can|could|would|have)\b)"
 )
 _YOU_SUBJECT = re.compile(r"(?:you|you're|you've|you'd|you'll|your \w+)\s+(?!know\b)")
 _ANAPHORA = frozenset({"that", "this", "it", "then", "there", "those", "these", "next"})
 _REQUEST = re.compile(r"\b(?:please|confirm|provide|give me|send me|need|take|have|may i|can i|could i)\b")
-# "what did the driver say?" invites an account; "what's the order number?" asks for one fact
-_WHAT_AUX = re.compile(r"what (?:did|does|do|has|have|had|was|were|would|could|can|will|should|might)\b")
+# "what did the driver say?" and "what is stopping you?" invite an account; "what's the order number?"
+# asks for one fact
+_WHAT_AUX = re.compile(
+    r"what (?:did|does|do|has|have|had|was|were|would|could|can|will|should|might)\b"
+    r"|what (?:is|are|'s|'re) (?!\w*thing\b)\w+ing\b"
+)
 _TAG = re.compile(
     r"^\W*you\b.*, (?:did|do|have|are|were|can|will|is|was|didn't|don't|haven't|aren't|weren't|won't)"
     r" (?:you|it|they)\W*$"
