@@ -45,6 +45,9 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "Maybe you're worried",
     ),
     (K.feeling_reflection, UPSET, "That sounds really worrying.", "worrying"),
+    # hyphenated feeling phrases are found like any other
+    (K.feeling_reflection, UPSET, "That sounds nerve-wracking.", "nerve-wracking"),
+    (K.feeling_reflection, UPSET, "It seems you've had the run-around from us.", "run-around"),
     # the "I" of a reflective frame is the listener: the feeling named is still the customer's
     (K.feeling_reflection, UPSET, "I can imagine what a worrying week this has been.", "worrying"),
     (

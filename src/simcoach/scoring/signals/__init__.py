@@ -200,6 +200,9 @@ def _feeling_gate() -> tuple[frozenset[str], tuple[str, ...]]:
     prefixes: list[str] = []
     for entry in feeling_entries():
         first = entry.split()[0]
+        if "-" in first:  # the tokeniser splits "nerve-wracking": gate on the word it starts with
+            words.add(first.split("-")[0])
+            continue
         if first.endswith("*"):
             prefixes.append(first[:-1])
         else:
