@@ -46,6 +46,20 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     ),
     (K.feeling_reflection, UPSET, "That sounds really worrying.", "worrying"),
     # hyphenated feeling phrases are found like any other
+    # a summary after a frame that says "this is what I understood" paraphrases in the agent's own words
+    (
+        K.content_reflection,
+        UPSET,
+        "Just to check I've understood: the shop took the money two times and left you short.",
+        "Just to check",
+    ),
+    (
+        K.content_reflection,
+        UPSET,
+        "Let me make sure I have this right, the shop took the money two times and left you short.",
+        "Let me make sure",
+    ),
+    (K.content_reflection, UPSET, "So to clarify, you paid two times and the bank is in the red.", "clarify"),
     (K.feeling_reflection, UPSET, "That sounds nerve-wracking.", "nerve-wracking"),
     (K.feeling_reflection, UPSET, "It seems you've had the run-around from us.", "run-around"),
     # the "I" of a reflective frame is the listener: the feeling named is still the customer's
@@ -128,6 +142,9 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.reask, [customer("It arrived broken.")], "What's your order number?"),
         (K.policy_hiding, UPSET, "It's our policy, but what I can do instead is refund the fee."),
         (K.content_reflection, UPSET, "You should have checked the order twice."),  # blame, not a reflection
+        (K.ownership, UPSET, "Let me make sure I have this right: you were charged twice?"),  # a check
+        # the agent clarifying their own words is not a summary of the customer's
+        (K.content_reflection, UPSET, "Just to clarify, our refunds take three to five working days."),
         # advice that reuses the customer's words is still advice, and the agent's own story is not theirs
         (K.content_reflection, UPSET, "It often helps to ring the bank about the overdrawn account first."),
         (K.content_reflection, UPSET, "I think it's important that the bank hears the account is overdrawn."),

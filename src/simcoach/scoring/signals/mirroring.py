@@ -38,13 +38,18 @@ _EXPERIENCER = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
 _PROBE_START = re.compile(
     r"^\W*(?:what|how|why|when|where|which|who|do|does|did|can|could|would|will|have|has)\b"
 )
+_FRAME_TAIL = frozenset({"correctly", "right", "properly"})  # "if I understand correctly:" is still a frame
 _PARAPHRASE = re.compile(
     r"(?:it sounds|it seems|sounds like|seems like|so you|so your|you mean|you're saying|you are saying|"
     r"you feel|you felt|you're feeling|you are feeling|you seem|you sound|what i'm hearing|what i hear|"
     r"if i understand|from what you|i hear you|i (?:get|have) the (?:sense|feeling|impression)|i sense|"
-    r"i'm sensing|i can sense)"
+    r"i'm sensing|i can sense|(?:so |just )?to (?:clarify|recap|sum up|summari|check|make sure|be sure)|"
+    r"let me|if i)"
 )
 # word gates: a pattern can only match a turn that holds one of these words (a set test before a scan)
+_SUMMARY_WORDS = frozenset(
+    {"clarify", "recap", "sum", "summarise", "summarize", "understood", "understand", "right"}
+)
 _STOCK_WORDS = frozenset(
     [
         "understand",
@@ -145,12 +150,17 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
     sents = a.sentences
     frames = _bucket(a.finditer("reflect_frame"), sents)
     lows = a.lows
+    if not _SUMMARY_WORDS.isdisjoint(lows):  # "just to check I've understood…", "so to clarify, you…"
+        for start, m in _bucket(a.finditer("summary_frame"), sents).items():
+            if start not in frames or m.start() < frames[start].start():
+                frames[start] = m
     stocks = _bucket(a.finditer("stock_frame"), sents) if not _STOCK_WORDS.isdisjoint(lows) else {}
     checks = _bucket(a.finditer("understanding_check"), sents)  # gated by its own first words
     suggestions = (
         _bucket(_SUGGESTION.finditer(a.low), sents) if recent and not _ADVICE_WORDS.isdisjoint(lows) else {}
     )
     feelings = _bucket(a.feelings(), sents) if recent and may_feel(a) else {}
+    carried: re.Match[str] | None = None  # a frame that ends its sentence with ":" frames the next one
     for s in sents:
         stock = stocks.get(s.start)
         if stock:
@@ -160,8 +170,14 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
             out.append(sig(SignalKind.understanding_check, a, check.start(), check.end()))
         if not recent:
             continue
-        frame = frames.get(s.start)
+        frame = frames.get(s.start) or carried
         words = a.words(s)
+        # "Let me make sure I have this right: you paid twice…" — the colon ends a sentence for the splitter
+        carried = None
+        if frame is not None and a.low[s.end - 1] == ":":
+            tail = [w for w in words if w.content and w.start >= frame.end() and w.low not in _FRAME_TAIL]
+            carried = None if tail else frame
+        lo = min(s.start, frame.start()) if frame is not None else s.start  # quote a carried frame too
         matched = [w for w in words if w.content and w.stem in cust_stems]
         if frame is None and not matched and s.start not in feelings:
             continue  # nothing of the customer's and no frame or feeling: nothing to reflect here
@@ -181,7 +197,7 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
             after = [w for w in words if w.start >= frame.end() and w.content]
             if len(after) >= 2:
                 out.append(
-                    sig(SignalKind.content_reflection, a, s.start, s.end, strength=0.5, detail="paraphrase")
+                    sig(SignalKind.content_reflection, a, lo, s.end, strength=0.5, detail="paraphrase")
                 )
         if eligible and (weight >= 1.8 or frame is not None or (about and weight >= 1.4)):
             reflects = _reflects(matched, cust_stems, views)
@@ -194,7 +210,7 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
                     sig(
                         SignalKind.content_reflection,
                         a,
-                        s.start,
+                        lo,
                         s.end,
                         strength=strength,
                         reflects=reflects,
@@ -209,8 +225,8 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
                     for w in {w.stem: w for w in matched}.values()
                     if not stock.start() <= w.start < stock.end()
                 )
-            frame_end = frame.end() - s.start if frame is not None else 0
-            found = _feelings(t, s, low, frame_end, stock, outside, families, second)
+            frame_end = max(0, frame.end() - s.start) if frame is not None else 0
+            found = _feelings(t, s, low, frame is not None, frame_end, stock, outside, families, second)
             out.extend(found)
     return out
 
@@ -233,6 +249,7 @@ def _feelings(
     t: TurnInput,
     s: Sentence,
     low: str,
+    framed: bool,
     frame_end: int,
     stock: re.Match[str] | None,
     overlap: float,
@@ -241,7 +258,6 @@ def _feelings(
 ) -> list[Signal]:
     a: Analysed = t.agent
     out: list[Signal] = []
-    framed = frame_end > 0  # offset in ``low`` where a reflective frame ("it sounds like…") ends
     self_talk = _SELF.match(low) is not None and not second
     if self_talk and not framed:
         return out
