@@ -86,6 +86,11 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.time_frame, UPSET, "I'll refund it within 24 hours.", "within 24 hours"),
     (K.vague_timeline, UPSET, "Someone will look at it soon.", "soon"),
     (K.reassurance, UPSET, "Don't worry, we'll get this sorted.", "Don't worry"),
+    (K.validation, UPSET, "Anyone in your position would be upset about an overdrawn account.", "Anyone in"),
+    # affirming the customer's own plan or effort
+    (K.reassurance, UPSET, "Ringing the bank first sounds like a sensible plan.", "sensible plan"),
+    (K.reassurance, UPSET, "You're definitely doing the right thing checking it.", "doing the right"),
+    (K.reassurance, UPSET, "You've kept every receipt, you are doing a great job.", "doing a great job"),
     (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
     (K.alternative, UPSET, "What I can do instead is cover the overdraft fee.", "What I can do instead"),
     (K.calm_down, UPSET, "Please calm down.", "calm down"),
