@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -106,10 +107,11 @@ class Stack:
         self.fake_url = f"http://127.0.0.1:{self.fake_port}"
 
     def close(self) -> None:
-        """Stop both processes."""
+        """Stop both processes and remove the run's database directory."""
         for proc in (self.service, self.fake):
             proc.terminate()
             proc.wait(timeout=10)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     async def control(self, path: str, body: Any) -> None:
         """Script the fake server."""

@@ -123,6 +123,8 @@ class Proc:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             self.proc.wait()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)  # kept only while the server runs: read on failure
 
 
 KEEP_ENGINE = {"value": "false"}
@@ -398,7 +400,11 @@ async def saturation(
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     """Run every phase and return the results."""
-    sqlite = args.database_url or f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite3"
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:  # the SQLite database, removed afterwards
+        return await _phases(args, args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.sqlite3")
+
+
+async def _phases(args: argparse.Namespace, sqlite: str) -> dict[str, Any]:
     results: dict[str, Any] = {
         "load_before": os.getloadavg(),
         "keep_engine": KEEP_ENGINE["value"],
