@@ -8,6 +8,7 @@ from simcoach.content.rubric import Rubric
 from simcoach.content.vocabulary import SignalKind as K
 from simcoach.scoring.models import ChatTurn
 from simcoach.scoring.offline import OfflineScorer
+from simcoach.scoring.signals import customer_view
 
 from .conftest import agent, customer, score
 
@@ -91,6 +92,7 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.reassurance, UPSET, "Ringing the bank first sounds like a sensible plan.", "sensible plan"),
     (K.reassurance, UPSET, "You're definitely doing the right thing checking it.", "doing the right"),
     (K.reassurance, UPSET, "You've kept every receipt, you are doing a great job.", "doing a great job"),
+    (K.reassurance, UPSET, "I can see you've been working really hard to keep on top of it.", "working"),
     (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
     (K.alternative, UPSET, "What I can do instead is cover the overdraft fee.", "What I can do instead"),
     (K.calm_down, UPSET, "Please calm down.", "calm down"),
@@ -143,6 +145,9 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
+        # "hard" of effort is no feeling: the agent is not reflecting anything
+        (K.feeling_reflection, UPSET, "Our team is working hard on your refund right now."),
+        (K.feeling_reflection, UPSET, "I'll try really hard to get your fee reversed today."),
         (K.literal_sarcasm_reply, UPSET, "Glad to hear it!"),  # the customer was not sarcastic
         (K.reask, [customer("It arrived broken.")], "What's your order number?"),
         (K.policy_hiding, UPSET, "It's our policy, but what I can do instead is refund the fee."),
@@ -200,3 +205,8 @@ def test_parroting_earns_no_more_than_partial_credit(core: Rubric, scorer: Offli
 def test_question_without_question_mark(core: Rubric, scorer: OfflineScorer) -> None:
     result = score(scorer, core, "ok so can you tell me what happened with the delivery", UPSET)
     assert result.scores["probing"].level >= 1
+
+
+def test_effort_is_not_a_feeling_the_customer_expressed() -> None:
+    assert customer_view("I saved hard all year for this trip and it was a struggle.").feelings
+    assert not customer_view("I worked hard all year and saved up for this trip.").feelings

@@ -69,7 +69,11 @@ def customer_view(text: str) -> CustomerView:
     low = a.low
     feelings: tuple[tuple[int, int, str], ...] = ()
     if may_feel(a):
-        feelings = tuple((m.start(), m.end(), LEXICON.family_of(m.group()) or "other") for m in a.feelings())
+        feelings = tuple(
+            (m.start(), m.end(), LEXICON.family_of(m.group()) or "other")
+            for m in a.feelings()
+            if not effort_adverb(low, m)
+        )
     sarcastic = a.search("sarcasm_cue") is not None
     negative = frozenset(f for _, _, f in feelings if f in NEGATIVE_FAMILIES)
     complaint = bool(negative)
@@ -273,6 +277,17 @@ def sig(
 def sentence_text(a: Analysed, start: int, end: int) -> str:
     """Lower-case text of a character range."""
     return a.low[start:end]
+
+
+# "working hard", "try really hard", "studied hard": the adverb of effort, not the feeling "hard"
+_EFFORT = re.compile(
+    r"\b(?:work|tri|try|push|stud|train|fight|think|press|sav)\w*\s+(?:(?:so|very|really|extra) )?$"
+)
+
+
+def effort_adverb(low: str, m: re.Match[str]) -> bool:
+    """Whether a feeling match is "hard" said of effort ("we're working hard on it"), not of a feeling."""
+    return m.group() == "hard" and _EFFORT.search(low[max(0, m.start() - 24) : m.start()]) is not None
 
 
 def negated_before(low: str, pos: int, window: int = 24) -> bool:

@@ -8,7 +8,15 @@ from collections.abc import Iterable
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal, Span
-from simcoach.scoring.signals import CustomerView, TurnInput, customer_span, may_feel, negated_before, sig
+from simcoach.scoring.signals import (
+    CustomerView,
+    TurnInput,
+    customer_span,
+    effort_adverb,
+    may_feel,
+    negated_before,
+    sig,
+)
 from simcoach.scoring.text import Analysed, Sentence, Token
 
 _P = LEXICON.patterns
@@ -268,7 +276,7 @@ def _feelings(
         # the "I" of a frame ("I can imagine what a scary time…") is the listener, not the one who feels
         clause = low[frame_end if frame_end <= m.start() else 0 : m.start()].rsplit(",", 1)[-1]
         own = not second and _EXPERIENCER.search(clause) is not None  # "I feel lonely too": the agent's
-        if politeness or own or negated_before(low, m.start(), 12):
+        if politeness or own or negated_before(low, m.start(), 12) or effort_adverb(low, m):
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
         if family == "relief" and not framed:
             continue  # "I'm glad…" is the agent's feeling; "you sound relieved" reflects the customer's
