@@ -40,6 +40,9 @@ NOT_PROBES = [
     "When done, switch the router back on and wait for the green light",
     "Explain that you were at work when the engineer rang the bell",
     "Is there anything else I can help you with today?",
+    # an offer checked for acceptance, whatever its subject
+    "Would a courtesy credit on this month's bill help while we rebook the engineer?",
+    "Would the first slot on Saturday work for you?",
     # a statement about the customer said with a rising tone
     "So you think the engineer went to the wrong flat?",
     # a yes/no question tacked onto a story or advice: the question is not the point of the turn

@@ -84,6 +84,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.hollow_apology, UPSET, "Sorry for any inconvenience.", "Sorry for any inconvenience"),
     (K.ownership, UPSET, "I'll refund the duplicate payment myself.", "I'll refund"),
     (K.next_step, UPSET, "I'm raising the refund now.", "raising the refund"),
+    # the step is what the agent commits to, not an action word in the problem they restate first
+    (
+        K.next_step,
+        UPSET,
+        "I'm sorry the second payment was processed at all. I'm refunding it now.",
+        "I'm refunding it now",
+    ),
     (K.time_frame, UPSET, "I'll refund it within 24 hours.", "within 24 hours"),
     (K.vague_timeline, UPSET, "Someone will look at it soon.", "soon"),
     (K.reassurance, UPSET, "Don't worry, we'll get this sorted.", "Don't worry"),
@@ -145,6 +152,7 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
+        (K.ownership, UPSET, "Unfortunately there's nothing I can do about the charge."),
         # "hard" of effort is no feeling: the agent is not reflecting anything
         (K.feeling_reflection, UPSET, "Our team is working hard on your refund right now."),
         (K.feeling_reflection, UPSET, "I'll try really hard to get your fee reversed today."),

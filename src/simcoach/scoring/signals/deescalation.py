@@ -175,8 +175,14 @@ def support_signals(t: TurnInput) -> list[Signal]:
         s = a.sentence_at(own.start())
         end = s.end if s is not None else own.end()
         out.append(sig(SignalKind.ownership, a, own.start(), end))
-    committed = own is not None or _COMMIT.search(low) is not None
-    step: re.Match[str] | None = a.search("action_verb") if committed else None
+    commit = own if own is not None else _COMMIT.search(low)
+    step: re.Match[str] | None = None
+    if commit is not None:
+        # "…a cancelled flight. I'm booking you on the 7am": the step is what is committed to, not an
+        # action word in the problem restated before the commitment
+        at = a.sentence_at(commit.start())
+        floor = at.start if at is not None else commit.start()
+        step = next((m for m in a.finditer("action_verb") if m.start() >= floor), None)
     ref = a.search("reference") if _DIGIT.search(low) else None
     if step is not None:
         s = a.sentence_at(step.start())
