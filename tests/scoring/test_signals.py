@@ -61,6 +61,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "Let me make sure",
     ),
     (K.content_reflection, UPSET, "So to clarify, you paid two times and the bank is in the red.", "clarify"),
+    # a reflection and a question in one sentence are both: the statement is read on its own
+    (
+        K.content_reflection,
+        UPSET,
+        "You said the account went overdrawn after the second charge - did the bank add a fee?",
+        "You said the account went overdrawn",
+    ),
     (K.feeling_reflection, UPSET, "That sounds nerve-wracking.", "nerve-wracking"),
     (K.feeling_reflection, UPSET, "It seems you've had the run-around from us.", "run-around"),
     # the "I" of a reflective frame is the listener: the feeling named is still the customer's
@@ -153,6 +160,8 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
         (K.ownership, UPSET, "Unfortunately there's nothing I can do about the charge."),
+        # a subordinate clause is part of the question it opens, not a reflection
+        (K.content_reflection, UPSET, "While the charge is reversed, is the account still overdrawn?"),
         # "hard" of effort is no feeling: the agent is not reflecting anything
         (K.feeling_reflection, UPSET, "Our team is working hard on your refund right now."),
         (K.feeling_reflection, UPSET, "I'll try really hard to get your fee reversed today."),

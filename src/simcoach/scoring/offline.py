@@ -34,14 +34,7 @@ def detect(t: TurnInput) -> list[Signal]:
     """Every signal in the agent turn, in a fixed order (probing, mirroring, de-escalation, gaming)."""
     questions = find_questions(t.agent)
     signals = probing_signals(t, questions)
-    probe_starts = frozenset(
-        s.start
-        for q in questions
-        if q.role == "probe"
-        for s in t.agent.sentences
-        if s.start <= q.start < s.end
-    )
-    signals += mirroring_signals(t, probe_starts)
+    signals += mirroring_signals(t, frozenset(q.start for q in questions if q.role == "probe"))
     signals += trigger_signals(t)
     signals += apology_signals(t)
     signals += support_signals(t)

@@ -46,6 +46,11 @@ _EXPERIENCER = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
 _PROBE_START = re.compile(
     r"^\W*(?:what|how|why|when|where|which|who|do|does|did|can|could|would|will|have|has)\b"
 )
+_SUBORDINATE = re.compile(
+    r"\W*(?:as|while|once|when|whenever|if|since|apart from|after|before|until|because|although|though|"
+    r"given|now that|in case|besides|other than|except)\b"
+)
+_LEAD_MIN = 2  # content words a statement before a question needs to be read as a reflection
 _FRAME_TAIL = frozenset({"correctly", "right", "properly"})  # "if I understand correctly:" is still a frame
 _PARAPHRASE = re.compile(
     r"(?:it sounds|it seems|sounds like|seems like|so you|so your|you mean|you're saying|you are saying|"
@@ -137,11 +142,40 @@ def _bucket(matches: Iterable[re.Match[str]], sentences: list[Sentence]) -> dict
     return found
 
 
-def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset()) -> list[Signal]:
+def _clauses(a: Analysed, probe_at: frozenset[int]) -> tuple[list[Sentence], frozenset[int]]:
+    """The sentences, a statement before a probe in the same sentence split off; and the probes' starts.
+
+    "You mentioned it's the third time this month - were the others at the same shop?" reflects, then
+    asks: the statement is read as a sentence of its own, the question as a probe.
+    """
+    if not probe_at:
+        return a.sentences, frozenset()
+    out: list[Sentence] = []
+    probes: set[int] = set()
+    tokens = a.tokens
+    for s in a.sentences:
+        q = next((p for p in probe_at if s.start <= p < s.end), None)
+        if q is None:
+            out.append(s)
+            continue
+        k = next((i for i in range(s.first, s.last) if tokens[i].start >= q), s.last)
+        lead = sum(1 for tok in tokens[s.first : k] if tok.content)
+        if lead < _LEAD_MIN or _SUBORDINATE.match(a.low, s.start) is not None:
+            # "Oh no, what happened?" holds nothing to reflect; "While you wait, is there…?" is one question
+            out.append(s)
+            probes.add(s.start)
+            continue
+        out.append(Sentence(s.start, tokens[k - 1].end, s.first, k, False))
+        out.append(Sentence(q, s.end, k, s.last, s.question_mark))
+        probes.add(q)
+    return out, frozenset(probes)
+
+
+def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> list[Signal]:
     """content_reflection, feeling_reflection, understanding_check, stock_frame and parroting.
 
-    ``probe_sentences`` holds the start offsets of sentences that are probing questions: a feeling word
-    inside "how do you feel about…?" asks, it does not reflect.
+    ``probe_at`` holds the start offsets of the probing questions: a feeling word inside "how do you feel
+    about…?" asks, it does not reflect.
     """
     a = t.agent
     out: list[Signal] = []
@@ -155,7 +189,7 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
         for stem, start, end in view.stems:
             cust_stems.setdefault(stem, []).append((idx, start, end))
     views = dict(recent)
-    sents = a.sentences
+    sents, probe_starts = _clauses(a, probe_at)
     frames = _bucket(a.finditer("reflect_frame"), sents)
     lows = a.lows
     if not _SUMMARY_WORDS.isdisjoint(lows):  # "just to check I've understood…", "so to clarify, you…"
@@ -195,7 +229,7 @@ def mirroring_signals(t: TurnInput, probe_sentences: frozenset[int] = frozenset(
         suggestion = s.start in suggestions
         self_talk = not second and _SELF.match(low) is not None
         # a probing question asks even when it contains "you feel"; a rising-tone reflection is not a probe
-        probe = s.start in probe_sentences or (frame is None and _PROBE_START.match(low) is not None)
+        probe = s.start in probe_starts or (frame is None and _PROBE_START.match(low) is not None)
         about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
         eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
         paraphrase = frame is not None and _PARAPHRASE.match(frame.group()) is not None
