@@ -60,6 +60,23 @@ def test_keyword_stuffing_scores_nothing(core: Rubric, scorer: OfflineScorer) ->
     assert result.scores["mirroring"].level == 0
 
 
+def test_one_empathy_line_pasted_over_and_over_in_a_turn_scores_nothing(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    ctx = [customer("The app charged me for a subscription I cancelled last month.")]
+    once = score(scorer, core, "That sounds frustrating.", ctx)
+    pasted = score(
+        scorer, core, "That sounds frustrating. That sounds frustrating. That sounds frustrating.", ctx
+    )
+    assert once.scores["deescalation"].level >= 1
+    assert pasted.has(K.keyword_stuffing)
+    assert pasted.scores["deescalation"].level == 0
+    assert pasted.scores["mirroring"].level == 0
+    # saying a fact twice is clumsy, not gaming
+    twice = score(scorer, core, "Your refund is on its way. Your refund is on its way.", ctx)
+    assert not twice.has(K.keyword_stuffing)
+
+
 def test_script_like_delivery_scores_nothing(core: Rubric, qa: Rubric, scorer: OfflineScorer) -> None:
     ctx = [customer("I've waited a week for a callback about my mortgage and exchange is on Friday.")]
     text = (

@@ -8,7 +8,7 @@ from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal
 from simcoach.scoring.signals import TurnInput, sig
-from simcoach.scoring.text import words_of
+from simcoach.scoring.text import Sentence, words_of
 
 _P = LEXICON.patterns
 # A turn is checked for corporate phrases only when it holds one of these (plain substring tests: a regex
@@ -108,6 +108,10 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
                 detail=str(len(keywords)),
             )
         )
+    else:
+        pasted = _pasted(t, positive)
+        if pasted is not None:
+            out.append(sig(SignalKind.keyword_stuffing, a, pasted[0], pasted[1], detail="pasted"))
     corporate = list(a.finditer("corporate")) if any(part in low for part in _CORPORATE_GATE) else []
     second = any(w.low in LEXICON.second_person for w in words)
     if len(corporate) >= 2 or (len(corporate) == 1 and specific < 1.0 and len(words) >= 12):
@@ -115,6 +119,42 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
     elif len(words) >= 30 and not second and specific < 1.0 and t.customers:
         out.append(sig(SignalKind.scripted_delivery, a, 0, len(a.text), strength=0.6, detail="generic"))
     return out
+
+
+_EMPATHY = frozenset(
+    {
+        SignalKind.feeling_reflection,
+        SignalKind.content_reflection,
+        SignalKind.validation,
+        SignalKind.stock_frame,
+        SignalKind.specific_apology,
+        SignalKind.hollow_apology,
+        SignalKind.reassurance,
+    }
+)
+
+
+def _pasted(t: TurnInput, positive: list[Signal]) -> tuple[int, int] | None:
+    """From the first to the last copy of an empathy sentence said more than once in this turn."""
+    a = t.agent
+    if len(a.sentences) < 2:
+        return None
+    copies: dict[str, list[Sentence]] = {}
+    for s in a.sentences:
+        copies.setdefault(a.low[s.start : s.end].rstrip(" .!?"), []).append(s)
+    if len(copies) == len(a.sentences):
+        return None  # the usual case: no sentence said twice
+    for key, same in copies.items():
+        first = same[0]
+        if " " not in key:
+            continue  # "Sorry. Sorry." is the repeated apology's business
+        empathic = any(
+            p.kind in _EMPATHY and p.span is not None and first.start <= p.span.start < first.end
+            for p in positive
+        )
+        if len(same) > 1 and empathic:  # "That sounds frustrating." three times over
+            return first.start, same[-1].end
+    return None
 
 
 def personalisation_signals(t: TurnInput) -> list[Signal]:
