@@ -91,6 +91,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.hollow_apology, UPSET, "Sorry for any inconvenience.", "Sorry for any inconvenience"),
     (K.ownership, UPSET, "I'll refund the duplicate payment myself.", "I'll refund"),
     (K.next_step, UPSET, "I'm raising the refund now.", "raising the refund"),
+    # a negation in the clause before a dash does not negate the commitment after it
+    (
+        K.ownership,
+        UPSET,
+        "The account will not go further overdrawn - I'm putting a hold on it right now.",
+        "I'm putting a hold",
+    ),
     # the step is what the agent commits to, not an action word in the problem they restate first
     (
         K.next_step,

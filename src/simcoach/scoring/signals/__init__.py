@@ -293,7 +293,7 @@ def effort_adverb(low: str, m: re.Match[str]) -> bool:
 def negated_before(low: str, pos: int, window: int = 24) -> bool:
     """Whether a negation word sits just before ``pos`` in the same clause."""
     left = low[max(0, pos - window) : pos]
-    for stop in (".", "!", "?", ",", ";", " but "):
+    for stop in (".", "!", "?", ",", ";", ":", " but ", " - ", " – ", " — "):
         cut = left.rfind(stop)
         if cut >= 0:
             left = left[cut + len(stop) :]
