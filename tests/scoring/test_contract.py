@@ -11,7 +11,7 @@ from simcoach.scoring.evaluate import Item, read_items
 from simcoach.scoring.models import ChatTurn
 from simcoach.scoring.offline import OfflineScorer
 
-from .conftest import DATA, customer, score
+from .conftest import DATA, agent, customer, score
 
 
 def _items() -> list[Item]:
@@ -82,6 +82,21 @@ def test_not_applicable_is_not_zero(core: Rubric, scorer: OfflineScorer) -> None
     closing = [customer("Great, that's sorted. Thanks so much!")]
     result = score(scorer, core, "You're welcome. Is there anything else I can help with today?", closing)
     assert not result.scores["probing"].applicable
+
+
+def test_a_summary_after_a_short_reply_is_scored_not_skipped(core: Rubric, scorer: OfflineScorer) -> None:
+    context = [
+        customer("My parcel never came and I need it for my daughter's party on Friday."),
+        agent("I'm sorry to hear that."),
+        customer("Ok."),
+    ]
+    recap = score(
+        scorer, core, "So the parcel never arrived and the party is on Friday, is that right?", context
+    )
+    assert recap.scores["mirroring"].applicable
+    assert recap.scores["mirroring"].level >= 1
+    # with nothing said back, the "Ok." leaves nothing to reflect: not applicable, rather than 0
+    assert not score(scorer, core, "Let me check that for you.", context).scores["mirroring"].applicable
 
 
 def test_criterion_ids_and_scales_of_empathy_core(core: Rubric, scorer: OfflineScorer) -> None:

@@ -87,6 +87,7 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
             and last is not None
             and not last[1].a.content
             and not last[1].feelings
+            and not any(s.kind in _REFLECTIONS for s in signals)  # a recap of earlier messages still counts
         ):
             return False, "the customer's last message had nothing to reflect"
         if (
@@ -111,6 +112,9 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
         if cond is NotApplicableWhen.no_disclosure_due and no_due:
             return False, "the scenario requires no disclosure"
     return True, ""
+
+
+_REFLECTIONS = frozenset({K.content_reflection, K.feeling_reflection, K.parroting})
 
 
 def _apologised_before(t: TurnInput) -> bool:
