@@ -91,6 +91,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.hollow_apology, UPSET, "Sorry for any inconvenience.", "Sorry for any inconvenience"),
     (K.ownership, UPSET, "I'll refund the duplicate payment myself.", "I'll refund"),
     (K.next_step, UPSET, "I'm raising the refund now.", "raising the refund"),
+    (K.next_step, UPSET, "I've removed the second charge, it won't show again.", "removed the second"),
+    (K.next_step, UPSET, "I've corrected the balance on your account this morning.", "corrected the balance"),
     # a negation in the clause before a dash does not negate the commitment after it
     (
         K.ownership,
