@@ -7,13 +7,13 @@ import zlib
 from functools import lru_cache
 from typing import cast
 
-from simcoach.content.vocabulary import Measure, SignalKind
+from simcoach.content.vocabulary import Measure, SignalKind, members
 from simcoach.scoring.levels import Judgement, Plan
 from simcoach.scoring.models import Feedback
 from simcoach.scoring.signals import CustomerView, TurnInput
 from simcoach.scoring.text import analyse
 
-K = SignalKind
+K = members(SignalKind)  # plain attributes: see members()
 _SWAP = {
     "i": "you",
     "me": "you",
@@ -115,13 +115,16 @@ def _pick(options: list[str], key: str) -> str:
     return options[zlib.crc32(key.encode("utf-8")) % len(options)]
 
 
+_DISCLOSURE = Measure.disclosure  # read once: see members()
+
+
 def better_line(measure: Measure, t: TurnInput) -> str:
     """A line the agent could have said instead, grounded in the customer's last message."""
     last = t.last_customer
     if last is None:
         return "Hi, thanks for getting in touch. What's been happening, and how can I help?"
     disclosure = ""
-    if measure is Measure.disclosure and t.scenario is not None and t.scenario.required_disclosures:
+    if measure is _DISCLOSURE and t.scenario is not None and t.scenario.required_disclosures:
         disclosure = t.scenario.required_disclosures[0].cues[0]
     grounds = t.cache.get("better_line")
     if grounds is None:  # the same for every criterion of the turn: worked out once

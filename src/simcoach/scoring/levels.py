@@ -8,13 +8,14 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from simcoach.content.rubric import Criterion, Rubric
-from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableWhen, SignalKind
+from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableWhen, SignalKind, members
 from simcoach.scoring.models import Signal, Span
 from simcoach.scoring.signals import TurnInput, span
 from simcoach.scoring.signals.scenario import disclosures_made
 from simcoach.scoring.text import analyse
 
-K = SignalKind
+K = members(SignalKind)  # plain attributes: see members()
+N = members(NotApplicableWhen)
 
 
 @dataclass(slots=True)
@@ -74,35 +75,30 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
     """Whether the criterion applies to this turn, and why not when it does not."""
     last = t.last_customer
     for cond in criterion.not_applicable_when:  # each condition computes only what it needs (speed)
-        if cond is NotApplicableWhen.no_customer_message and last is None:
+        if cond is N.no_customer_message and last is None:
             return False, "the customer has not said anything yet"
         if (
-            cond is NotApplicableWhen.customer_gave_no_content
+            cond is N.customer_gave_no_content
             and last is not None
             and not last[1].a.content
             and not last[1].feelings
         ):
             return False, "the customer's last message had nothing to reflect"
         if (
-            cond is NotApplicableWhen.customer_calm
+            cond is N.customer_calm
             and not any(v.distressed for _, v in t.customers)
             and not any(s.kind in TRIGGER_SIGNALS for s in signals)
         ):
             return False, "the customer is calm"
-        if (
-            cond is NotApplicableWhen.closing_turn
-            and last is not None
-            and last[1].closing
-            and t.agent.search("closing")
-        ):
+        if cond is N.closing_turn and last is not None and last[1].closing and t.agent.search("closing"):
             return False, "this is the closing of the conversation"
-        if cond is NotApplicableWhen.no_apology_due:
+        if cond is N.no_apology_due:
             apologised_now = any(s.kind in (K.specific_apology, K.hollow_apology) for s in signals)
             due = any(v.distressed for _, v in t.customers)
             if not apologised_now and (not due or _apologised_before(t)):
                 return False, "no apology is due on this turn"
         no_due = t.scenario is None or not t.scenario.required_disclosures
-        if cond is NotApplicableWhen.no_disclosure_due and no_due:
+        if cond is N.no_disclosure_due and no_due:
             return False, "the scenario requires no disclosure"
     return True, ""
 

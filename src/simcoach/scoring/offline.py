@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Scenario
-from simcoach.content.vocabulary import SignalKind
+from simcoach.content.vocabulary import SignalKind, members
 from simcoach.scoring.feedback import build_feedback
 from simcoach.scoring.levels import Judgement, Plan, Sigs, applicable, plans
 from simcoach.scoring.models import ChatTurn, Signal, Span, TurnAssessment
@@ -23,7 +23,7 @@ from simcoach.scoring.signals.probing import drop_asides, find_questions, probin
 from simcoach.scoring.signals.scenario import scenario_signals
 
 VERSION = "1.0"
-K = SignalKind
+K = members(SignalKind)  # plain attributes: see members()
 _NEEDS_REVIEW_BELOW = 0.6
 _ANSWERS = frozenset(
     {K.explanation, K.time_frame, K.next_step, K.ownership, K.alternative, K.specific_apology}
