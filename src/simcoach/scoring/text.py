@@ -14,7 +14,9 @@ import snowballstemmer
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.lexicon.gates import Gate, ascii_only
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|\?")
+# possessive repeats: the greedy path is the only one a match can take (nothing follows a word that could
+# make it back off), and the engine skips saving backtracking points for every word (~15% faster)
+_TOKEN = re.compile(r"[A-Za-z0-9]++(?:['’][A-Za-z]++)*+|\?")
 # A sentence ends at [.!?]+ before a space or the end, at newlines, or at ";"/":" after a lower-case letter
 # and before a space. Written to start with one character class, so the engine skips ahead to candidate
 # characters instead of trying three alternatives at every position (5-6x faster, same matches).
@@ -87,43 +89,43 @@ class Analysed:
     # the same words, each with the offsets where it starts: where a gated pattern may begin. Tuples, not
     # lists: a cached analysis outlives many turns, and the collector stops tracking tuples of ints
     starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # per gated pattern, the words here that it may start with (worked out on first use)
-    gated: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+    # per gated pattern, the sorted offsets here where it may start (worked out on first use)
+    gated: dict[str, tuple[int, ...]] | None = field(default=None, repr=False, compare=False)
 
     def words(self, sentence: Sentence) -> list[Token]:
         """The word tokens of one sentence (question marks dropped)."""
         return [t for t in self.tokens[sentence.first : sentence.last] if t.low != "?"]
 
-    def _gated(self) -> dict[str, list[str]]:
-        """Per gated pattern, the words of this text it may start with: one pass over the words for all
-        the patterns (a word opens a few patterns at most), instead of one set operation per search."""
-        got = self.gated
-        if got is None:
-            got = self.gated = {}
-            known = _GATES_OF.get
-            for w in self.starts:
-                keys = known(w)
-                for key in _gates_of(w) if keys is None else keys:
-                    words = got.get(key)
-                    if words is None:
-                        got[key] = [w]
-                    else:
-                        words.append(w)
+    def _gated(self) -> dict[str, tuple[int, ...]]:
+        """Per gated pattern, the offsets where it may start here (its first words' starts, sorted): one
+        pass over the words for all the patterns (a word opens a few patterns at most)."""
+        got: dict[str, tuple[int, ...]] = {}
+        merged: set[str] = set()
+        known, get = _GATES_OF.get, got.get
+        skip = _ASCII_ONLY if not self.low.isascii() else frozenset()  # those search the whole text
+        for w, where in self.starts.items():
+            keys = known(w)
+            for key in _gates_of(w) if keys is None else keys:
+                have = get(key)
+                if have is None:
+                    got[key] = where  # one word's offsets: already in order
+                elif key not in skip:
+                    got[key] = have + where
+                    merged.add(key)
+        for key in merged:
+            # "you're" and its base "you" share an offset: a repeat is skipped by the callers
+            got[key] = tuple(sorted(got[key]))
+        for key in skip:
+            got.pop(key, None)
+        self.gated = got
         return got
 
     def _candidates(self, key: str) -> Sequence[int] | None:
         """Offsets where a gated pattern may start (its first words' starts), or None if it is not gated."""
-        if key not in _GATES or (key in _ASCII_ONLY and not self.low.isascii()):
-            return None
         index = self.gated
-        words = (self._gated() if index is None else index).get(key)
-        if words is None:
-            return ()
-        starts = self.starts
-        if len(words) == 1:
-            return starts[words[0]]
-        at = [pos for w in words for pos in starts[w]]
-        at.sort()  # "you're" and its base "you" share an offset: a repeat is skipped by the callers
+        at = (self._gated() if index is None else index).get(key)
+        if at is None:  # no word here opens it, unless it is not gated at all (or only on ASCII text)
+            return None if key not in _GATES or (key in _ASCII_ONLY and not self.low.isascii()) else ()
         return at
 
     def search(self, name: str) -> re.Match[str] | None:
