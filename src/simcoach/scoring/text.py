@@ -32,11 +32,14 @@ _GATES_OF: dict[str, tuple[str, ...]] = {}
 
 
 def _gates_of(word: str) -> tuple[str, ...]:
-    """The keys of the gated patterns that may start with ``word``, cached across turns (words repeat)."""
+    """The keys of the gated patterns that may start at a token ``word``: the word's own and, for "you're",
+    those of its base "you" (a repeat is harmless), cached across turns (words repeat)."""
+    bases = (word, word.split("'")[0]) if "'" in word else (word,)
     got = tuple(
         key
+        for base in bases
         for key, (whole, prefixes) in _GATES.items()
-        if word in whole or (prefixes and word.startswith(prefixes))
+        if base in whole or (prefixes and base.startswith(prefixes))
     )
     if len(_GATES_OF) < 200_000:  # bound memory on very long batch runs
         _GATES_OF[word] = got
@@ -86,44 +89,16 @@ class Analysed:
     content: dict[str, float] = field(default_factory=dict)  # stem -> specificity weight
     # every word lower-cased, plus the part before an apostrophe ("you're" → "you"): cheap gates
     lows: frozenset[str] = frozenset()
-    # the same words, each with the offsets where it starts: where a gated pattern may begin. Tuples, not
-    # lists: a cached analysis outlives many turns, and the collector stops tracking tuples of ints
-    starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # per gated pattern, the sorted offsets here where it may start (worked out on first use)
-    gated: dict[str, tuple[int, ...]] | None = field(default=None, repr=False, compare=False)
+    # per gated pattern, the offsets where it may start here: where one of its first words starts, in order
+    gated: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     def words(self, sentence: Sentence) -> list[Token]:
         """The word tokens of one sentence (question marks dropped)."""
         return [t for t in self.tokens[sentence.first : sentence.last] if t.low != "?"]
 
-    def _gated(self) -> dict[str, tuple[int, ...]]:
-        """Per gated pattern, the offsets where it may start here (its first words' starts, sorted): one
-        pass over the words for all the patterns (a word opens a few patterns at most)."""
-        got: dict[str, tuple[int, ...]] = {}
-        merged: set[str] = set()
-        known, get = _GATES_OF.get, got.get
-        skip = _ASCII_ONLY if not self.low.isascii() else frozenset()  # those search the whole text
-        for w, where in self.starts.items():
-            keys = known(w)
-            for key in _gates_of(w) if keys is None else keys:
-                have = get(key)
-                if have is None:
-                    got[key] = where  # one word's offsets: already in order
-                elif key not in skip:
-                    got[key] = have + where
-                    merged.add(key)
-        for key in merged:
-            # "you're" and its base "you" share an offset: a repeat is skipped by the callers
-            got[key] = tuple(sorted(got[key]))
-        for key in skip:
-            got.pop(key, None)
-        self.gated = got
-        return got
-
     def _candidates(self, key: str) -> Sequence[int] | None:
         """Offsets where a gated pattern may start (its first words' starts), or None if it is not gated."""
-        index = self.gated
-        at = (self._gated() if index is None else index).get(key)
+        at = self.gated.get(key)
         if at is None:  # no word here opens it, unless it is not gated at all (or only on ASCII text)
             return None if key not in _GATES or (key in _ASCII_ONLY and not self.low.isascii()) else ()
         return at
@@ -213,14 +188,17 @@ def words_of(text: str) -> list[str]:
 
 
 def analyse_uncached(text: str) -> Analysed:
-    """Tokenise, stem and split a message into sentences."""
+    """Tokenise, stem and split a message into sentences, and index where each gated pattern may start."""
     low_text = normalise(text)
     tokens: list[Token] = []
     append = tokens.append
     content: dict[str, float] = {}
     starts: list[int] = []
-    words: dict[str, tuple[int, ...]] = {}
-    info = _WORD_INFO.get
+    lows: set[str] = set()
+    # one pass over the words for all the gated patterns (a word opens a few at most): offsets come in
+    # order, so each pattern's candidates need no sorting
+    gated: dict[str, list[int]] = {}
+    info, opens, candidates = _WORD_INFO.get, _GATES_OF.get, gated.get
     for m in _TOKEN.finditer(low_text):
         low = m.group()
         span = m.span()
@@ -229,24 +207,31 @@ def analyse_uncached(text: str) -> Analysed:
         if low == "?":
             append(_new_token(Token, span + _QUESTION_INFO))
             continue
-        where = words.get(low)
-        words[low] = (at,) if where is None else (*where, at)
         got = info(low) or _word_info(low)
         append(_new_token(Token, span + got))
         if got[2] and got[3] > content.get(got[1], 0.0):
             content[got[1]] = got[3]
+        lows.add(low)
         if "'" in low:
-            base = low.split("'")[0]
-            where = words.get(base)
-            words[base] = (at,) if where is None else (*where, at)
+            lows.add(low.split("'")[0])
+        keys = opens(low)
+        for key in _gates_of(low) if keys is None else keys:
+            where = candidates(key)
+            if where is None:
+                gated[key] = [at]
+            else:
+                where.append(at)
+    if not low_text.isascii():
+        for key in _ASCII_ONLY:  # their gates hold only for ASCII text: these search the whole text
+            gated.pop(key, None)
     return Analysed(
         text=text,
         low=low_text,
         tokens=tokens,
         sentences=_split(text, starts),
         content=content,
-        lows=frozenset(words),
-        starts=words,
+        lows=frozenset(lows),
+        gated=gated,
     )
 
 
