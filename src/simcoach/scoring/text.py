@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -29,6 +29,7 @@ _GATES: dict[str, Gate] = {
 }
 _ASCII_ONLY = frozenset(key for key, gate in _GATES.items() if ascii_only(gate))
 _GATES_OF: dict[str, tuple[str, ...]] = {}
+_PATTERNS = LEXICON.patterns
 
 
 def _gates_of(word: str) -> tuple[str, ...]:
@@ -96,22 +97,19 @@ class Analysed:
         """The word tokens of one sentence (question marks dropped)."""
         return [t for t in self.tokens[sentence.first : sentence.last] if t.low != "?"]
 
-    def _candidates(self, key: str) -> Sequence[int] | None:
-        """Offsets where a gated pattern may start (its first words' starts), or None if it is not gated."""
-        at = self.gated.get(key)
-        if at is None:  # no word here opens it, unless it is not gated at all (or only on ASCII text)
-            return None if key not in _GATES or (key in _ASCII_ONLY and not self.low.isascii()) else ()
-        return at
+    def _gated_here(self, key: str) -> bool:
+        """Whether a pattern with no candidate offsets here can be skipped: it is gated (on ASCII text only,
+        for a gate with a digit), so it cannot match."""
+        return key in _GATES and (key not in _ASCII_ONLY or self.low.isascii())
 
     def search(self, name: str) -> re.Match[str] | None:
         """``LEXICON.patterns[name].search(self.low)``, tried only where one of its first words starts."""
         # a gated pattern begins at a word boundary with one of its first words, so matching at those
         # offsets alone finds the same leftmost match without the engine trying every alternative everywhere
-        pattern = LEXICON.patterns[name]
-        at = self._candidates(name)
+        at = self.gated.get(name)
         if at is None:
-            return pattern.search(self.low)
-        match, low = pattern.match, self.low
+            return None if self._gated_here(name) else _PATTERNS[name].search(self.low)
+        match, low = _PATTERNS[name].match, self.low
         for pos in at:
             m = match(low, pos)
             if m is not None:
@@ -123,16 +121,19 @@ class Analysed:
 
         Lazy, like ``re.finditer``: a caller that stops at the first usable match does no further work.
         """
-        return self._finditer(LEXICON.patterns[name], self._candidates(name))
+        at = self.gated.get(name)
+        if at is None:
+            return iter(()) if self._gated_here(name) else _PATTERNS[name].finditer(self.low)
+        return self._finditer(_PATTERNS[name], at)
 
     def feelings(self) -> Iterator[re.Match[str]]:
         """``LEXICON.feeling.finditer(self.low)``, tried only where a feeling phrase's first word starts."""
-        return self._finditer(LEXICON.feeling, self._candidates(_FEELINGS))
-
-    def _finditer(self, pattern: re.Pattern[str], at: Sequence[int] | None) -> Iterator[re.Match[str]]:
+        at = self.gated.get(_FEELINGS)
         if at is None:
-            yield from pattern.finditer(self.low)
-            return
+            return iter(()) if self._gated_here(_FEELINGS) else LEXICON.feeling.finditer(self.low)
+        return self._finditer(LEXICON.feeling, at)
+
+    def _finditer(self, pattern: re.Pattern[str], at: list[int]) -> Iterator[re.Match[str]]:
         match, low = pattern.match, self.low
         done = 0  # matches do not overlap: the next one starts at or after the end of the last
         for pos in at:
