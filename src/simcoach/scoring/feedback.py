@@ -7,14 +7,13 @@ import zlib
 from functools import lru_cache
 from typing import cast
 
-from simcoach.content.rubric import Criterion
-from simcoach.content.vocabulary import Measure, SignalKind
-from simcoach.scoring.levels import Judgement, allowed_signals
-from simcoach.scoring.models import Feedback, Signal
+from simcoach.content.vocabulary import Measure, SignalKind, members
+from simcoach.scoring.levels import Judgement, Plan
+from simcoach.scoring.models import Feedback
 from simcoach.scoring.signals import CustomerView, TurnInput
 from simcoach.scoring.text import analyse
 
-K = SignalKind
+K = members(SignalKind)  # plain attributes: see members()
 _SWAP = {
     "i": "you",
     "me": "you",
@@ -116,13 +115,16 @@ def _pick(options: list[str], key: str) -> str:
     return options[zlib.crc32(key.encode("utf-8")) % len(options)]
 
 
+_DISCLOSURE = Measure.disclosure  # read once: see members()
+
+
 def better_line(measure: Measure, t: TurnInput) -> str:
     """A line the agent could have said instead, grounded in the customer's last message."""
     last = t.last_customer
     if last is None:
         return "Hi, thanks for getting in touch. What's been happening, and how can I help?"
     disclosure = ""
-    if measure is Measure.disclosure and t.scenario is not None and t.scenario.required_disclosures:
+    if measure is _DISCLOSURE and t.scenario is not None and t.scenario.required_disclosures:
         disclosure = t.scenario.required_disclosures[0].cues[0]
     grounds = t.cache.get("better_line")
     if grounds is None:  # the same for every criterion of the turn: worked out once
@@ -248,15 +250,17 @@ _MISSING: dict[Measure, str] = {
 }
 
 
-def build_feedback(c: Criterion, j: Judgement, t: TurnInput, signals: list[Signal]) -> Feedback:
-    """Feedback for one criterion on one turn."""
-    allowed = allowed_signals(c)
+_ASKING = frozenset({Measure.deescalation, Measure.probing})  # measures that note an ignored question
+
+
+def build_feedback(p: Plan, j: Judgement, t: TurnInput, kinds: list[SignalKind]) -> Feedback:
+    """Feedback for one criterion on one turn; ``kinds`` holds the kind of each of the turn's signals."""
     worked = tuple(dict.fromkeys(s.kind for s in j.evidence if s.kind in _WORKED))
-    problems = tuple(dict.fromkeys(s.kind for s in signals if s.kind in allowed and s.kind in _PROBLEM))
-    asks = c.measure is Measure.deescalation or c.measure is Measure.probing
-    ignored = asks and any(s.kind is K.ignored_question for s in signals)
-    short = j.applicable and j.level < len(c.levels) - 1
-    return _feedback(c.measure, worked, problems, ignored, short, better_line(c.measure, t))
+    allowed = p.allowed
+    problems = tuple(dict.fromkeys(k for k in kinds if k in allowed and k in _PROBLEM))
+    ignored = p.measure in _ASKING and K.ignored_question in kinds
+    short = j.applicable and j.level < p.top
+    return _feedback(p.measure, worked, problems, ignored, short, better_line(p.measure, t))
 
 
 @lru_cache(maxsize=8192)

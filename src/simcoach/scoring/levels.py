@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from simcoach.content.rubric import Criterion
-from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableWhen, SignalKind
+from simcoach.content.rubric import Criterion, Rubric
+from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableWhen, SignalKind, members
 from simcoach.scoring.models import Signal, Span
 from simcoach.scoring.signals import TurnInput, span
 from simcoach.scoring.signals.scenario import disclosures_made
 from simcoach.scoring.text import analyse
 
-K = SignalKind
+K = members(SignalKind)  # plain attributes: see members()
+N = members(NotApplicableWhen)
 
 
 @dataclass(slots=True)
@@ -28,20 +30,6 @@ class Judgement:
     spans: list[Span] = field(default_factory=list)  # evidence that is not a signal (e.g. natural delivery)
 
 
-_ALLOWED: dict[int, tuple[Criterion, frozenset[SignalKind]]] = {}
-
-
-def allowed_signals(c: Criterion) -> frozenset[SignalKind]:
-    """The criterion's signal list as a set, computed once per criterion object."""
-    hit = _ALLOWED.get(id(c))
-    if hit is None or hit[0] is not c:  # the identity check guards against a reused id()
-        hit = (c, frozenset(c.signals))
-        if len(_ALLOWED) > 1024:
-            _ALLOWED.clear()
-        _ALLOWED[id(c)] = hit
-    return hit[1]
-
-
 def _top(c: Criterion) -> int:
     """The criterion's highest level: levels are validated to be 0..N, so it is the count minus one."""
     return len(c.levels) - 1
@@ -52,17 +40,24 @@ class Sigs:
 
     __slots__ = ("all", "all_kinds", "fresh", "fresh_kinds")
 
-    def __init__(self, signals: list[Signal], allowed: frozenset[SignalKind], discount: set[int]) -> None:
-        self.all = [s for s in signals if s.kind in allowed]
-        # most turns repeat nothing from earlier turns: share the list instead of filtering twice
-        self.fresh = (
-            [s for i, s in enumerate(signals) if s.kind in allowed and i not in discount]
-            if discount
-            else self.all
-        )
+    def __init__(
+        self,
+        signals: list[Signal],
+        kinds: list[SignalKind],
+        allowed: frozenset[SignalKind],
+        discount: set[int],
+    ) -> None:
+        # ``kinds`` holds each signal's kind, read once per turn: a model's attribute costs more than a list's
+        self.all = [s for s, k in zip(signals, kinds, strict=True) if k in allowed]
+        self.all_kinds: AbstractSet[SignalKind] = allowed.intersection(kinds)
         # measures ask about many kinds that did not fire: answer those from a set, building no list
-        self.all_kinds = {s.kind for s in self.all}
-        self.fresh_kinds = self.all_kinds if not discount else {s.kind for s in self.fresh}
+        if discount:
+            kept = [i for i, k in enumerate(kinds) if k in allowed and i not in discount]
+            self.fresh = [signals[i] for i in kept]
+            self.fresh_kinds: AbstractSet[SignalKind] = {kinds[i] for i in kept}
+        else:  # most turns repeat nothing from earlier turns: share the list instead of filtering twice
+            self.fresh = self.all
+            self.fresh_kinds = self.all_kinds
 
     def of(self, *kinds: SignalKind, fresh: bool = True) -> list[Signal]:
         """Signals of these kinds (only undiscounted ones unless ``fresh`` is False)."""
@@ -80,10 +75,10 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
     """Whether the criterion applies to this turn, and why not when it does not."""
     last = t.last_customer
     for cond in criterion.not_applicable_when:  # each condition computes only what it needs (speed)
-        if cond is NotApplicableWhen.no_customer_message and last is None:
+        if cond is N.no_customer_message and last is None:
             return False, "the customer has not said anything yet"
         if (
-            cond is NotApplicableWhen.customer_gave_no_content
+            cond is N.customer_gave_no_content
             and last is not None
             and not last[1].a.content
             and not last[1].feelings
@@ -91,25 +86,20 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
         ):
             return False, "the customer's last message had nothing to reflect"
         if (
-            cond is NotApplicableWhen.customer_calm
+            cond is N.customer_calm
             and not any(v.distressed for _, v in t.customers)
             and not any(s.kind in TRIGGER_SIGNALS for s in signals)
         ):
             return False, "the customer is calm"
-        if (
-            cond is NotApplicableWhen.closing_turn
-            and last is not None
-            and last[1].closing
-            and t.agent.search("closing")
-        ):
+        if cond is N.closing_turn and last is not None and last[1].closing and t.agent.search("closing"):
             return False, "this is the closing of the conversation"
-        if cond is NotApplicableWhen.no_apology_due:
+        if cond is N.no_apology_due:
             apologised_now = any(s.kind in (K.specific_apology, K.hollow_apology) for s in signals)
             due = any(v.distressed for _, v in t.customers)
             if not apologised_now and (not due or _apologised_before(t)):
                 return False, "no apology is due on this turn"
         no_due = t.scenario is None or not t.scenario.required_disclosures
-        if cond is NotApplicableWhen.no_disclosure_due and no_due:
+        if cond is N.no_disclosure_due and no_due:
             return False, "the scenario requires no disclosure"
     return True, ""
 
@@ -317,3 +307,32 @@ MEASURES: dict[Measure, Callable[[Criterion, Sigs, TurnInput], Judgement]] = {
     Measure.script: script,
     Measure.disclosure: disclosure,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What scoring one criterion needs from the rubric, worked out once per rubric instead of every turn."""
+
+    criterion: Criterion
+    id: str
+    measure: Measure
+    judge: Callable[[Criterion, Sigs, TurnInput], Judgement]
+    allowed: frozenset[SignalKind]  # the criterion's signal list as a set
+    top: int  # its highest level
+
+
+_PLANS: dict[int, tuple[Rubric, tuple[Plan, ...]]] = {}
+
+
+def plans(rubric: Rubric) -> tuple[Plan, ...]:
+    """The rubric's criteria as plans, computed once per rubric object (rubrics are immutable)."""
+    hit = _PLANS.get(id(rubric))
+    if hit is None or hit[0] is not rubric:  # the identity check guards against a reused id()
+        made = tuple(
+            Plan(c, c.id, c.measure, MEASURES[c.measure], frozenset(c.signals), _top(c))
+            for c in rubric.criteria
+        )
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        hit = _PLANS[id(rubric)] = (rubric, made)
+    return hit[1]

@@ -11,7 +11,13 @@ from simcoach.content.vocabulary import SignalKind
 Role = Literal["customer", "agent"]
 M = TypeVar("M", bound=BaseModel)
 _new = object.__new__
-_set = object.__setattr__  # the models are frozen: their own __setattr__ refuses
+# The models are frozen (their own __setattr__ refuses), so the instance slots are set through their
+# descriptors: the same effect as object.__setattr__ without its generic attribute lookup per call
+_SLOTS = BaseModel.__dict__
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
 
 
 def prebuilt(cls: type[M], values: dict[str, Any], given: frozenset[str]) -> M:
@@ -23,10 +29,10 @@ def prebuilt(cls: type[M], values: dict[str, Any], given: frozenset[str]) -> M:
     ``tests/scoring/test_prebuilt.py`` checks that the result equals the validated model.
     """
     obj = _new(cls)
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", set(given))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_dict(obj, values)
+    _set_fields_set(obj, set(given))
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from simcoach.content.rubric import Criterion, Rubric
+from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Scenario
-from simcoach.content.vocabulary import SignalKind
+from simcoach.content.vocabulary import SignalKind, members
 from simcoach.scoring.feedback import build_feedback
-from simcoach.scoring.levels import MEASURES, Judgement, Sigs, allowed_signals, applicable
-from simcoach.scoring.models import ChatTurn, CriterionScore, Signal, Span, TurnAssessment
+from simcoach.scoring.levels import Judgement, Plan, Sigs, applicable, plans
+from simcoach.scoring.models import ChatTurn, Signal, Span, TurnAssessment
 from simcoach.scoring.signals import TurnInput, prepare
 from simcoach.scoring.signals.deescalation import (
     apology_signals,
@@ -23,7 +23,7 @@ from simcoach.scoring.signals.probing import drop_asides, find_questions, probin
 from simcoach.scoring.signals.scenario import scenario_signals
 
 VERSION = "1.0"
-K = SignalKind
+K = members(SignalKind)  # plain attributes: see members()
 _NEEDS_REVIEW_BELOW = 0.6
 _ANSWERS = frozenset(
     {K.explanation, K.time_frame, K.next_step, K.ownership, K.alternative, K.specific_apology}
@@ -72,12 +72,15 @@ def _drop_false_reflections(t: TurnInput, signals: list[Signal]) -> list[Signal]
     ]
 
 
-def _discounted(t: TurnInput, signals: list[Signal]) -> set[int]:
+def _discounted(t: TurnInput, signals: list[Signal], kinds: list[SignalKind]) -> set[int]:
     """Indices of positive signals that sit inside a formula pasted from earlier agent turns."""
-    runs = repeated_runs(t) if any(s.kind is K.repeated_formula for s in signals) else []
+    repeated = K.repeated_formula
+    if repeated not in kinds:
+        return set()
+    runs = repeated_runs(t)
     out: set[int] = set()
     for i, s in enumerate(signals):
-        if s.span is None or s.kind is K.repeated_formula:
+        if s.span is None or kinds[i] is repeated:
             continue
         length = max(1, s.span.end - s.span.start)
         for start, end, _peak in runs:
@@ -92,17 +95,17 @@ def _peak(signals: list[Signal]) -> int:
     return max((int(s.detail or "1") for s in signals if s.kind is K.repeated_formula), default=0)
 
 
-def judge(c: Criterion, t: TurnInput, signals: list[Signal], discount: set[int]) -> Judgement:
+def judge(
+    p: Plan, t: TurnInput, signals: list[Signal], kinds: list[SignalKind], discount: set[int]
+) -> Judgement:
     """The criterion's level: the repeated part of a turn earns less the second time, nothing the third."""
-    allowed = allowed_signals(c)
-    fn = MEASURES[c.measure]
-    fresh = fn(c, Sigs(signals, allowed, discount), t)
+    fresh = p.judge(p.criterion, Sigs(signals, kinds, p.allowed, discount), t)
     if not discount:
         return fresh
     peak = _peak(signals)
     if peak >= 2:
         return fresh
-    once = fn(c, Sigs(signals, allowed, set()), t)
+    once = p.judge(p.criterion, Sigs(signals, kinds, p.allowed, set()), t)
     if once.level - 1 > fresh.level:
         once.level -= 1
         once.reason = f"{once.reason} (repeated from an earlier turn, so it earns less)"
@@ -143,35 +146,40 @@ class OfflineScorer:
         """Assess one agent turn given the conversation before it."""
         t = prepare(context, text, scenario)
         signals = detect(t)
-        discount = _discounted(t, signals)
-        scores: dict[str, CriterionScore] = {}
-        for c in rubric.criteria:
-            ok, why_not = applicable(c, t, signals)
-            j = judge(c, t, signals, discount)
+        kinds = [s.kind for s in signals]  # read once: the criteria below ask for them many times
+        discount = _discounted(t, signals, kinds)
+        scores: dict[str, dict[str, object]] = {}
+        for p in plans(rubric):
+            ok, why_not = applicable(p.criterion, t, signals)
+            j = judge(p, t, signals, kinds, discount)
             ok = ok and j.applicable
             level = j.level if ok else 0
             evidence = _evidence(j) if ok and level > 0 else []
             if level > 0 and not any(e.source == "agent" for e in evidence):
                 level = 0  # a level above zero must point at the agent's own words
             confidence = round(j.confidence if ok else 0.9, 3)
-            scores[c.id] = CriterionScore(
-                criterion_id=c.id,
-                level=level,
-                max_level=len(c.levels) - 1,
-                applicable=ok,
-                confidence=confidence,
-                needs_review=ok and confidence < _NEEDS_REVIEW_BELOW,
-                evidence=evidence,
-                feedback=build_feedback(c, j, t, signals),
-                reason=j.reason if ok else f"Not applicable: {why_not or j.reason}.",
-            )
-        return TurnAssessment(
-            rubric_id=rubric.id,
-            rubric_version=rubric_version,
-            scorer=self.name,
-            text=text,
-            scores=scores,
-            signals=signals,
+            scores[p.id] = {
+                "criterion_id": p.id,
+                "level": level,
+                "max_level": p.top,
+                "applicable": ok,
+                "confidence": confidence,
+                "needs_review": ok and confidence < _NEEDS_REVIEW_BELOW,
+                "evidence": evidence,
+                "feedback": build_feedback(p, j, t, kinds),
+                "reason": j.reason if ok else f"Not applicable: {why_not or j.reason}.",
+            }
+        # one validation of the finished result, criterion scores included (each of its own costs as much
+        # again in fixed overhead)
+        return TurnAssessment.model_validate(
+            {
+                "rubric_id": rubric.id,
+                "rubric_version": rubric_version,
+                "scorer": self.name,
+                "text": text,
+                "scores": scores,
+                "signals": signals,
+            }
         )
 
     async def assess(

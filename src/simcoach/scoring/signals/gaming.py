@@ -18,6 +18,7 @@ _CORPORATE_GATE = (
     *("anything else", "strive", "committed", "records", "regret", "accordance", "as per", "unable"),
     *("rest assured", "important", "thank you for"),
 )
+_ACTING = frozenset({SignalKind.ownership, SignalKind.next_step})
 _N = 4  # a run of this many words shared with an earlier agent turn is a repeated formula (zips assume 4)
 
 
@@ -91,7 +92,7 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
     words = [tok for tok in a.tokens if tok.low != "?"]
     cust = t.recent_stems
     specific = sum(w for s, w in a.content.items() if s in cust)
-    acts = any(s.kind in (SignalKind.ownership, SignalKind.next_step) for s in positive)
+    acts = any(s.kind in _ACTING for s in positive)
     low = a.low
     # no substring pre-check: the pattern is tried only where its first words start (and each of its
     # phrases holds one of the substrings such a check looked for, so the result is the same)

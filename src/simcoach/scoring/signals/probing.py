@@ -13,6 +13,9 @@ from simcoach.scoring.text import Analysed, Sentence
 
 _P = LEXICON.patterns
 _MARKERS = re.compile(r"^(?:" + _P["discourse_markers"].pattern + r")\b[\s,!.:-]*", re.IGNORECASE)
+# the same without IGNORECASE (~2.5x faster): equal on ASCII text, which is already lower-cased here, but
+# IGNORECASE also lets a few other letters match ("ſo" for "so"), so other text keeps the first one
+_MARKERS_ASCII = re.compile(_MARKERS.pattern)
 # the elicitation pattern for searching inside a sentence: its "^" branch would test every position
 _ELICIT_SEARCH = re.compile(r"(?<![\w'])(?:" + _P["elicitation"].pattern.replace("(?:^|", "(?:", 1) + ")")
 _VOCATIVE = re.compile(r"^[a-z]+,\s+")
@@ -65,8 +68,9 @@ class Question:
 def _strip_markers(seg: str) -> int:
     """How many leading characters are discourse markers ('ok so', 'thanks,' …)."""
     pos = 0
+    markers = _MARKERS_ASCII if seg.isascii() else _MARKERS
     for _ in range(4):
-        m = _MARKERS.match(seg[pos:])
+        m = markers.match(seg[pos:])
         if not m or m.end() == 0:
             v = _VOCATIVE.match(seg[pos:])
             if v and pos == 0 and len(v.group()) < 14:
@@ -293,11 +297,8 @@ def drop_asides(a: Analysed, signals: list[Signal]) -> list[Signal]:
     """Drop yes/no questions that bridge to advice or the agent's own story (not the point of the turn)."""
     # "I started running when I was low and it helped a lot. Do you have a gym nearby?" leads into a
     # suggestion. Open questions, questions for a value and acknowledging sentences are left alone.
-    closed = [
-        s
-        for s in signals
-        if s.kind is SignalKind.closed_question and s.span is not None and not _slot(s.span.text.lower())
-    ]
+    kind = SignalKind.closed_question  # read once: an enum member costs a hook call per read on 3.11
+    closed = [s for s in signals if s.kind is kind and s.span is not None and not _slot(s.span.text.lower())]
     if not closed:
         return signals
     asking: set[int] = set()
