@@ -281,7 +281,8 @@ def sentence_text(a: Analysed, start: int, end: int) -> str:
 
 # "working hard", "try really hard", "studied hard": the adverb of effort, not the feeling "hard"
 _EFFORT = re.compile(
-    r"\b(?:work|tri|try|push|stud|train|fight|think|press|sav)\w*\s+(?:(?:so|very|really|extra) )?$"
+    r"\b(?:work|tr(?:y|ie)|push|stud(?:y|ie)|train|fight|think|press|sav(?:e|ed|es|ing)\b)\w*\s+"
+    r"(?:(?:so|very|really|extra) )?$"
 )
 
 
