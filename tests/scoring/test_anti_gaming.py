@@ -61,7 +61,7 @@ def test_keyword_stuffing_scores_nothing(core: Rubric, scorer: OfflineScorer) ->
 
 
 def test_one_empathy_line_pasted_over_and_over_in_a_turn_scores_nothing(
-    core: Rubric, scorer: OfflineScorer
+    core: Rubric, qa: Rubric, scorer: OfflineScorer
 ) -> None:
     ctx = [customer("The app charged me for a subscription I cancelled last month.")]
     once = score(scorer, core, "That sounds frustrating.", ctx)
@@ -72,6 +72,8 @@ def test_one_empathy_line_pasted_over_and_over_in_a_turn_scores_nothing(
     assert pasted.has(K.keyword_stuffing)
     assert pasted.scores["deescalation"].level == 0
     assert pasted.scores["mirroring"].level == 0
+    on_the_scorecard = score(scorer, qa, " ".join(["That sounds frustrating."] * 3), ctx)
+    assert on_the_scorecard.scores["acknowledgment"].level == 0
     # saying a fact twice is clumsy, not gaming
     twice = score(scorer, core, "Your refund is on its way. Your refund is on its way.", ctx)
     assert not twice.has(K.keyword_stuffing)

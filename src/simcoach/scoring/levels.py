@@ -209,6 +209,8 @@ def acknowledgment(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     """0 ignored or cancelled, 1 generic, 2 feeling and cause named."""
     if s.has(K.understand_but, K.dismissive, fresh=False):
         return Judgement(0, [], 0.85, "the acknowledgement was cancelled or dismissive")
+    if s.has(K.keyword_stuffing, fresh=False):
+        return Judgement(0, [], 0.8, _GAMED[K.keyword_stuffing])
     specific = [x for x in s.of(K.validation) if x.detail == "specific"] + s.of(
         K.feeling_reflection, K.specific_apology
     )
