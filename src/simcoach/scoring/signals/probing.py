@@ -45,7 +45,20 @@ _ELICIT_WORDS = frozenset(
 # arrive" ask.
 _IMPERATIVE_DO = re.compile(r"^do (?:that|this|it|those|these|the|so)\b")
 _CLEAR_WHEN = re.compile(
-    r"^(?:when|where)(?: [a-z]+)? (?:is|are|was|were|do|does|did|can|could|would|will|have|has|had|should)\b"
+    r"^(?:when|where)(?: (?!there\b|it\b|this\b|that\b)[a-z]+)?"  # "when there is…" is a statement
+    r" (?:is|are|was|were|do|does|did|can|could|would|will|have|has|had|should)\b"
+)
+# Without a question mark these open like questions but are statements: a wh-clause embedded after
+# "I see" ("I see how stressful this is"), a headless relative ("what you need to do is…", "where you are
+# coming from"), a relative continuing the last message ("which is all we can do"), "anyone would…", an
+# inverted conditional ("had the engineer rung ahead, you would…") and "do your best / do any work…"
+_EMBEDDED_AFTER = re.compile(r"\bi see $")
+_UNMARKED_STATEMENT = re.compile(
+    r"(?:what|where) (?:you|one|he|she|they|we|people|someone|everyone)\b(?! \w+ing\b)"
+    r"|which (?:is|was|means|meant|makes|made)\b"
+    r"|any(?:one|body|thing)(?: (?!i\b|you\b|we\b)\w+){0,3} (?:would|will|should|can|could|might|is|was)\b"
+    r"|had (?:you|i|we|they|he|she|it|this|that|the \w+)\b[^,]*, "
+    r"|do (?:any|some|whatever|your best)\b"
 )
 _OPEN = "open"
 _CLOSED = "closed"
@@ -99,6 +112,11 @@ def _classify(clause: str) -> tuple[str | None, bool]:
     if _P["aux_start"].match(clause):
         return _CLOSED, False
     return None, False
+
+
+def _unmarked_statement(marker: str, clause: str) -> bool:
+    """Whether a clause without '?' that opens like a question is a statement (see _UNMARKED_STATEMENT)."""
+    return _EMBEDDED_AFTER.search(marker) is not None or _UNMARKED_STATEMENT.match(clause) is not None
 
 
 def _statement_start(clause: str) -> bool:
@@ -169,6 +187,8 @@ def find_questions(a: Analysed) -> list[Question]:
             clear = off == 0 and (wh_clear or aux_clear)
             if not s.question_mark and not elicit and not clear:
                 continue  # without '?' demand clear interrogative syntax at the very start
+            if not s.question_mark and not elicit and _unmarked_statement(seg[off : off + skip], clause):
+                continue
             kind, syntactic = _classify(clause)
             if kind is None or (off and not _later_clause_asks(clause)):
                 continue
