@@ -30,6 +30,7 @@ NOT_PROBES = [
     "Is there any chance you could work from a neighbour's connection this afternoon?",
     "Why not book the first slot of the morning so you're not waiting in all day?",
     "Have you heard of our priority repair line for customers working from home?",
+    "You might be able to use the hotspot on your phone. Do you have one?",
     "How about a courtesy credit on your next bill instead?",
     "What about the hotspot on your phone for today?",
     # information in question form tells, it does not ask
@@ -97,6 +98,14 @@ PROBES = [
     # invitations ask too
     "Care to tell me what the engineer said when he rang?",
     "May I please ask what the engineer's text said?",
+    "Can I ask you if anyone else at home uses the broadband?",
+    "Can I ask you more about the second visit?",
+    "Would you like to give me a few more details about the second visit?",
+    "Would you be willing to say more about what the engineer told you?",
+    "Would you want to go further into what happened on Tuesday?",
+    # a hedged reflection is not advice, so the question after it is no aside
+    "It sounds like you might not be doing okay. Is the router still showing a red light?",
+    "You might not have had the text. Did anyone call to say he was late?",
 ]
 
 
