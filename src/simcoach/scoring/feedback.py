@@ -10,7 +10,7 @@ from typing import cast
 from simcoach.content.vocabulary import Measure, SignalKind, members
 from simcoach.scoring.levels import Judgement, Plan
 from simcoach.scoring.models import Feedback
-from simcoach.scoring.signals import CustomerView, TurnInput
+from simcoach.scoring.signals import TurnInput
 from simcoach.scoring.text import analyse
 
 K = members(SignalKind)  # plain attributes: see members()
@@ -71,20 +71,25 @@ def _swap(text: str) -> str:
     return re.sub(r"\byou was\b", "you were", joined)
 
 
-def gist(view: CustomerView, max_words: int = 14) -> str:
-    """The customer's most informative sentence, in the agent's perspective, short enough to say back."""
-    return _gist(view.a.text, max_words)
-
-
 @lru_cache(maxsize=4096)
 def _gist(text: str, max_words: int) -> str:
+    """The customer's most informative sentence, in the agent's perspective, short enough to say back.
+
+    A statement is preferred to a question; a message that only asks is said back as what the customer
+    wants ("you'd like to know how to reset your password"), never pasted into a statement as a question.
+    """
     a = analyse(text)
     best = None
     best_w = -1.0
-    for s in a.sentences:
-        w = sum(tok.weight for tok in a.tokens[s.first : s.last])
-        if w > best_w or (w == best_w and best is not None):
-            best, best_w = s, w
+    for statements_only in (True, False):
+        for s in a.sentences:
+            if statements_only and s.question_mark:
+                continue
+            w = sum(tok.weight for tok in a.tokens[s.first : s.last])
+            if w > best_w or (w == best_w and best is not None):
+                best, best_w = s, w
+        if best_w >= 1.0:
+            break
     if best is None or best_w < 1.0:
         return ""  # greetings and thanks carry nothing to say back
     text = a.text[best.start : best.end].strip().rstrip(".!?…").strip()
@@ -95,19 +100,52 @@ def _gist(text: str, max_words: int) -> str:
         cut = " ".join(words[:max_words])
         comma = cut.rfind(",")
         text = cut[:comma] if comma > len(cut) // 2 else cut
+    if best.question_mark:
+        return _wanted(text)
     text = _swap(text)
     return text[:1].lower() + text[1:] if text[:2] != "I " else text
 
 
+_MODAL_YOU = r"^(?:please )?(?:can|could|would|will) you (?:please |kindly )?"
+_TELL_ME = re.compile(
+    _MODAL_YOU + r"(?:tell|show|explain to|let) me (?:know )?|^(?:do|does) (?:you|anyone) know ", re.I
+)
+_ASK_TO = re.compile(_MODAL_YOU, re.I)
+_HOW_DO_I = re.compile(r"^(how|where|when) (?:do|can|should|would) (?:i|we) ", re.I)
+_PLEASE_END = re.compile(r",? please$", re.I)
+# "why is my bill so high" → "why my bill is so high": the subject is a pronoun or a determiner and a noun
+_WH_BE = re.compile(
+    r"^(what|why|how|when|where|who|which \w+|)(?: \w+)? ?"
+    r"(is|are|was|were|has|have|hasn't|haven't|isn't|aren't) "
+    r"((?:my|the|this|that|our|your|his|her|their) \w+|it|you|we|they) ",
+    re.I,
+)
+
+
+def _wanted(question: str) -> str:
+    """A customer's question as what they want, in the agent's perspective ("you'd like us to…")."""
+    q = _PLEASE_END.sub("", question)
+    if m := _TELL_ME.match(q):
+        return f"you'd like to know {_swap(q[m.end() :])}"
+    if m := _HOW_DO_I.match(q):
+        return f"you'd like to know {m.group(1).lower()} to {_swap(q[m.end() :])}"
+    if m := _ASK_TO.match(q):
+        return f"you'd like us to {_swap(q[m.end() :])}"
+    if m := _WH_BE.match(q):
+        wh, verb, subject = m.group(1).lower() or "whether", m.group(2).lower(), m.group(3)
+        return f"you'd like to know {wh} {_swap(subject)} {_swap(verb)} {_swap(q[m.end() :])}"
+    return f"you're asking {_swap(q[:1].lower() + q[1:])}"
+
+
 def feeling_word(t: TurnInput) -> str:
-    """A plain word for the feeling the customer expressed (or a safe default)."""
+    """A plain word for the feeling the customer expressed, or "" when they expressed none."""
     fams: set[str] = set()
     for _, view in t.recent_customers:
         fams |= view.negative_families
     for fam in _FEELING_ORDER:
         if fam in fams:
             return _FEELING_WORD[fam]
-    return "frustrated"
+    return ""  # naming a feeling the customer never showed puts words in their mouth
 
 
 def _pick(options: list[str], key: str) -> str:
@@ -157,29 +195,35 @@ def _line(
 ) -> str:
     """The better line for one measure and one customer message (cached: batch runs repeat contexts)."""
     g = _gist(text, 14)
+    # the customer only asked: say back what they want, and apologise for nothing
+    asks = g.startswith(("you'd like", "you're asking"))
     name = f"{customer_name}, " if customer_name else ""
-    about = f"You mentioned {g}. " if g else ""
     so = f"So {g}" if g else "So this has really got on top of you"
     sarcasm = "That doesn't sound like a good day at all. " if sarcastic else ""
     if measure is Measure.probing:
+        if asks:
+            return f"Of course: {g}. So I get it right, can you tell me a bit more about what you need?"
+        about = f"You mentioned {g}. " if g else ""
         return f"{about}Can you walk me through what happened, so I can put it right?"
     if measure is Measure.mirroring:
-        return f"{so}, and you're feeling {feel} about it. Have I got that right?"
+        felt = f", and you're feeling {feel} about it" if feel else ""
+        return f"{so}{felt}. Have I got that right?"
     if measure is Measure.ownership:
         return (
             "I'll take this on myself now and message you an update by 5pm today, so you're not chasing us."
         )
     if measure is Measure.deescalation:
-        ack = (
-            f"I'm sorry that {g}; you have every right to feel {feel}. "
-            if g
-            else f"I can hear how {feel} you are. "
-        )
+        if feel:
+            ack = f"I'm sorry that {g}; you have every right to feel {feel}. " if g and not asks else ""
+            ack = ack or f"I can hear how {feel} you are. "
+        else:
+            ack = f"I can see why that matters: {g}. " if g else "I can see this matters to you. "
         return f"{sarcasm}{ack}I'm taking this on myself now, and I'll message you an update by 5pm today."
     if measure is Measure.acknowledgment:
-        return f"{sarcasm}It makes sense that you're {feel}" + (f": {g}." if g else ".")
+        opening = f"It makes sense that you're {feel}" if feel else "I can see why that matters"
+        return f"{sarcasm}{opening}" + (f": {g}." if g else ".")
     if measure is Measure.apology:
-        return f"I'm sorry that {g}." if g else "I'm sorry this has gone wrong for you."
+        return f"I'm sorry that {g}." if g and not asks else "I'm sorry you've had to contact us about this."
     if measure is Measure.personalisation:
         return (
             f"{name}since {g}, let me sort that out for you now."
@@ -187,6 +231,8 @@ def _line(
             else f"{name}let me sort this out for you now."
         )
     if measure is Measure.script:
+        if asks:
+            return f"{so}. Let me sort that out with you now."
         return f"{so} — that's not good enough, and I'm going to fix it with you now."
     if disclosure:
         return f"Before we go on, I need to let you know: {disclosure}."

@@ -1,0 +1,58 @@
+"""Better lines: grounded in what the customer said, grammatical, never naming a feeling they did not show."""
+
+from __future__ import annotations
+
+import pytest
+
+from simcoach.content.rubric import Rubric
+from simcoach.scoring.offline import OfflineScorer
+
+from .conftest import customer, score
+
+_FEELINGS = ("frustrated", "angry", "worried", "upset", "let down", "confused", "fed up", "right to feel")
+
+
+def _lines(scorer: OfflineScorer, rubric: Rubric, said: str, reply: str = "Sure.") -> dict[str, str]:
+    result = score(scorer, rubric, reply, [customer(said)])
+    return {cid: s.feedback.better_line for cid, s in result.scores.items()}
+
+
+@pytest.mark.parametrize(
+    ("said", "restated"),
+    [
+        ("Can you tell me how to change my address?", "you'd like to know how to change your address"),
+        ("How do I reset my password?", "how to reset your password"),
+        ("Could you cancel my order please?", "you'd like us to cancel your order"),
+        ("Why is my bill so high this month?", "you'd like to know why your bill is so high this month"),
+    ],
+)
+def test_a_question_is_said_back_as_what_the_customer_wants(
+    said: str, restated: str, core: Rubric, qa: Rubric, scorer: OfflineScorer
+) -> None:
+    for rubric in (core, qa):
+        for cid, line in _lines(scorer, rubric, said).items():
+            low = line.lower()
+            # the question is not pasted into a statement ("So can we tell you how…", "I'm sorry that can…")
+            for pasted in ("can we tell you", "that can ", "so could", "how do you"):
+                assert pasted not in low, (cid, line)
+        assert restated in _lines(scorer, rubric, said)["mirroring" if rubric is core else "acknowledgment"]
+
+
+def test_a_statement_beside_a_question_grounds_the_line(core: Rubric, scorer: OfflineScorer) -> None:
+    said = "My card was declined at the shop today. Why does this keep happening to me?"
+    lines = _lines(scorer, core, said)
+    assert "your card was declined at the shop today" in lines["mirroring"]
+
+
+def test_no_feeling_is_put_in_the_customers_mouth(core: Rubric, qa: Rubric, scorer: OfflineScorer) -> None:
+    said = "My card was declined at the shop even though there's money in the account."
+    for rubric in (core, qa):
+        for cid, line in _lines(scorer, rubric, said, "Please hold.").items():
+            assert not any(f in line for f in _FEELINGS), (cid, line)
+    assert "your card was declined" in _lines(scorer, core, said)["mirroring"]
+
+
+def test_a_feeling_the_customer_expressed_is_named(core: Rubric, scorer: OfflineScorer) -> None:
+    lines = _lines(scorer, core, "I'm furious. My card was declined at the shop in front of everyone.")
+    assert "angry" in lines["mirroring"]
+    assert "angry" in lines["deescalation"]
