@@ -56,3 +56,9 @@ def test_a_feeling_the_customer_expressed_is_named(core: Rubric, scorer: Offline
     lines = _lines(scorer, core, "I'm furious. My card was declined at the shop in front of everyone.")
     assert "angry" in lines["mirroring"]
     assert "angry" in lines["deescalation"]
+
+
+def test_the_feeling_is_named_once_beside_the_facts(core: Rubric, scorer: OfflineScorer) -> None:
+    lines = _lines(scorer, core, "I'm so angry, my card was declined at the shop in front of everyone.")
+    assert lines["mirroring"].startswith("So your card was declined at the shop"), lines["mirroring"]
+    assert lines["mirroring"].count("angry") == 1, lines["mirroring"]

@@ -92,7 +92,13 @@ def _gist(text: str, max_words: int) -> str:
             break
     if best is None or best_w < 1.0:
         return ""  # greetings and thanks carry nothing to say back
-    text = a.text[best.start : best.end].strip().rstrip(".!?…").strip()
+    start = best.start
+    comma = a.low.find(",", start, best.end)
+    if comma > 0 and _I_FEEL.match(a.low, start) and any(start <= m.start() < comma for m in a.feelings()):
+        rest = a.text[comma + 1 : best.end]
+        if len(rest.split()) >= 3:
+            start = comma + 1  # "I'm so angry, my card was declined": the feeling is named on its own
+    text = a.text[start : best.end].strip().rstrip(".!?…").strip()
     for _ in range(3):
         text = _LEAD.sub("", text)
     words = text.split()
@@ -106,6 +112,7 @@ def _gist(text: str, max_words: int) -> str:
     return text[:1].lower() + text[1:] if text[:2] != "I " else text
 
 
+_I_FEEL = re.compile(r"(?:i'm|i am|im|i feel|i've been|i was)\b")
 _MODAL_YOU = r"^(?:please )?(?:can|could|would|will) you (?:please |kindly )?"
 _TELL_ME = re.compile(
     _MODAL_YOU + r"(?:tell|show|explain to|let) me (?:know )?|^(?:do|does) (?:you|anyone) know ", re.I
