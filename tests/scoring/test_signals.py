@@ -218,6 +218,29 @@ def test_mirroring_evidence_points_at_the_customer_words(core: Rubric, scorer: O
     assert all(e.turn == 0 for e in evidence if e.source == "customer")
 
 
+LONG_AGO = [
+    customer("My husband died last month and the broadband account is still in his name."),
+    agent("I'm so sorry. What would you like to do with it?"),
+    customer("Another bill came for him on Monday."),
+    agent("Thank you for telling me."),
+    customer("I'd rather not have to ring back."),
+]
+
+
+def test_an_announced_recap_reaches_back_past_the_last_two_messages(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    recap = "So the broadband account is in your husband's name and you'd like it closed, is that right?"
+    result = score(scorer, core, recap, LONG_AGO)
+    assert result.scores["mirroring"].level >= 1, result.signals
+    reflected = [e for e in result.scores["mirroring"].evidence if e.source == "customer"]
+    assert {e.text.lower() for e in reflected} >= {"broadband", "husband"}
+    assert all(e.turn == 0 for e in reflected)
+    # the same words with no recap announced are an unrelated remark, not a reflection
+    aside = score(scorer, core, "The broadband account is in your husband's name, I'm afraid.", LONG_AGO)
+    assert aside.scores["mirroring"].level == 0
+
+
 def test_parroting_earns_no_more_than_partial_credit(core: Rubric, scorer: OfflineScorer) -> None:
     context = [
         customer("I've been charged twice for my order and now my account is overdrawn and I can't pay rent")

@@ -171,6 +171,9 @@ def _clauses(a: Analysed, probe_at: frozenset[int]) -> tuple[list[Sentence], fro
     return out, frozenset(probes)
 
 
+_RECAP_REACH = 4  # customer messages an announced recap may reflect
+
+
 def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> list[Signal]:
     """content_reflection, feeling_reflection, understanding_check, stock_frame and parroting.
 
@@ -179,7 +182,13 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
     """
     a = t.agent
     out: list[Signal] = []
-    recent = t.recent_customers
+    sents, probe_starts = _clauses(a, probe_at)
+    lows = a.lows
+    checks = _bucket(a.finditer("understanding_check"), sents)  # gated by its own first words
+    summaries = _bucket(a.finditer("summary_frame"), sents) if not _SUMMARY_WORDS.isdisjoint(lows) else {}
+    # a recap that says it is one ("just to check I've understood…", "…, is that right?") may reach back
+    # past the last two messages; an unannounced echo of something said long ago is not a reflection
+    recent = t.customers[-_RECAP_REACH:] if checks or summaries else t.recent_customers
     cust_stems: dict[str, list[tuple[int, int, int]]] = {}
     cust_words: list[list[str]] = []
     families: set[str] = set()
@@ -189,15 +198,11 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         for stem, start, end in view.stems:
             cust_stems.setdefault(stem, []).append((idx, start, end))
     views = dict(recent)
-    sents, probe_starts = _clauses(a, probe_at)
     frames = _bucket(a.finditer("reflect_frame"), sents)
-    lows = a.lows
-    if not _SUMMARY_WORDS.isdisjoint(lows):  # "just to check I've understood…", "so to clarify, you…"
-        for start, m in _bucket(a.finditer("summary_frame"), sents).items():
-            if start not in frames or m.start() < frames[start].start():
-                frames[start] = m
+    for start, m in summaries.items():  # "just to check I've understood…", "so to clarify, you…"
+        if start not in frames or m.start() < frames[start].start():
+            frames[start] = m
     stocks = _bucket(a.finditer("stock_frame"), sents) if not _STOCK_WORDS.isdisjoint(lows) else {}
-    checks = _bucket(a.finditer("understanding_check"), sents)  # gated by its own first words
     suggestions = (
         _bucket(_SUGGESTION.finditer(a.low), sents) if recent and not _ADVICE_WORDS.isdisjoint(lows) else {}
     )
