@@ -62,3 +62,36 @@ def test_the_feeling_is_named_once_beside_the_facts(core: Rubric, scorer: Offlin
     lines = _lines(scorer, core, "I'm so angry, my card was declined at the shop in front of everyone.")
     assert lines["mirroring"].startswith("So your card was declined at the shop"), lines["mirroring"]
     assert lines["mirroring"].count("angry") == 1, lines["mirroring"]
+
+
+@pytest.mark.parametrize(
+    ("said", "said_back"),
+    [
+        ("Another letter came on Monday asking him to ring you.", "asking him to ring us"),
+        ("You sent me a red kettle instead of the blue one I ordered.", "we sent you a red kettle"),
+        ("I told you that twice already and nothing has changed.", "you told us that twice"),
+    ],
+)
+def test_you_becomes_we_or_us_by_its_place(
+    said: str, said_back: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    assert said_back in _lines(scorer, core, said)["mirroring"]
+
+
+def test_a_death_is_met_with_condolence_not_an_apology_for_the_facts(
+    core: Rubric, qa: Rubric, scorer: OfflineScorer
+) -> None:
+    said = "My husband died last month and the broadband account is still in his name."
+    core_lines = _lines(scorer, core, said, "Account number?")
+    assert core_lines["deescalation"].startswith("I'm so sorry for your loss")
+    qa_lines = _lines(scorer, qa, said, "Account number?")
+    assert qa_lines["apology"] == "I'm so sorry for your loss."
+    assert "not good enough" not in qa_lines["delivery"]
+    assert "I'm sorry that" not in " ".join(qa_lines.values())
+
+
+def test_a_want_is_not_apologised_for(core: Rubric, scorer: OfflineScorer) -> None:
+    lines = _lines(scorer, core, "I'm really worried about this. I want to keep my old phone number.")
+    assert "sorry that you want" not in lines["deescalation"]
+    assert "worried" in lines["deescalation"]
+    assert "you want to keep your old phone number" in lines["deescalation"]

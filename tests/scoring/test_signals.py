@@ -259,3 +259,13 @@ def test_question_without_question_mark(core: Rubric, scorer: OfflineScorer) -> 
 def test_effort_is_not_a_feeling_the_customer_expressed() -> None:
     assert customer_view("I saved hard all year for this trip and it was a struggle.").feelings
     assert not customer_view("I worked hard all year and saved up for this trip.").feelings
+
+
+def test_condolence_for_a_reported_death_is_a_specific_apology(core: Rubric, scorer: OfflineScorer) -> None:
+    bereaved = [customer("My husband died last month and the broadband account is still in his name.")]
+    result = score(scorer, core, "I'm so sorry for your loss. Let me help you close the account.", bereaved)
+    assert result.has(K.specific_apology), result.signals
+    assert not result.has(K.hollow_apology)
+    # with no loss reported the same words name nothing that went wrong
+    parcel = [customer("My parcel hasn't arrived.")]
+    assert score(scorer, core, "I'm so sorry for your loss.", parcel).has(K.hollow_apology)

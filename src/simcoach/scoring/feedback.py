@@ -58,17 +58,37 @@ _FEELING_ORDER = tuple(_FEELING_WORD)
 
 
 def _swap(text: str) -> str:
+    """The text from the other side of the conversation: "you sent me" → "we sent you"."""
+    pieces = _WORD.findall(text)
     out: list[str] = []
-    for piece in _WORD.findall(text):
+    for i, piece in enumerate(pieces):
         low = piece.lower().replace("’", "'")
         rep = _SWAP.get(low)
         if rep is None:
             out.append(piece)
             continue
+        if low == "you" and _object_position(pieces, i):
+            rep = "us"  # "asking him to ring you" → "…to ring us", not "…to ring we"
         out.append(rep)
     joined = "".join(out)
     # "you was" → "you were" after the swap
     return re.sub(r"\byou was\b", "you were", joined)
+
+
+# words after which "you" is an object ("I told you that", "I need you to…", "to ring you.")
+_AFTER_OBJECT = frozenset(
+    {"to", "that", "the", "a", "an", "my", "your", "his", "her", "their", "our", "this", "these", "those"}
+    | {"for", "about", "with", "at", "on", "in", "again", "twice", "back", "and", "or", "but", "because"}
+    | {"so", "if", "when", "yesterday", "today", "last", "all", "guys", "people", "lot", "everything"}
+)
+
+
+def _object_position(pieces: list[str], i: int) -> bool:
+    for nxt in pieces[i + 1 :]:
+        if nxt.isspace():
+            continue
+        return not nxt[0].isalnum() or nxt.lower() in _AFTER_OBJECT
+    return True  # the last word
 
 
 @lru_cache(maxsize=4096)
@@ -184,9 +204,18 @@ def better_line(measure: Measure, t: TurnInput) -> str:
             last[1].sarcastic,
             feeling_word(t),
             t.customer_name or "",
+            any(v.bereaved for _, v in t.customers),
         )
-    text, sarcastic, feel, name = cast(tuple[str, bool, str, str], grounds)
-    return _line(measure, text, sarcastic, feel, name, disclosure)
+    text, sarcastic, feel, name, loss = cast(tuple[str, bool, str, str, bool], grounds)
+    return _line(measure, text, sarcastic, feel, name, disclosure, loss)
+
+
+# a death in the family: a better line offers condolence first, not an apology for the facts
+_CONDOLENCE = "I'm so sorry for your loss"
+_WANTS = re.compile(
+    r"you(?:'d| would)? (?:really |just )?(?:like|want|need|wish|hope)\b"
+    r"|you'd rather|you're (?:asking|hoping)"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -198,12 +227,12 @@ def _weight(text: str) -> float:
 
 @lru_cache(maxsize=8192)
 def _line(
-    measure: Measure, text: str, sarcastic: bool, feel: str, customer_name: str, disclosure: str
+    measure: Measure, text: str, sarcastic: bool, feel: str, customer_name: str, disclosure: str, loss: bool
 ) -> str:
     """The better line for one measure and one customer message (cached: batch runs repeat contexts)."""
     g = _gist(text, 14)
-    # the customer only asked: say back what they want, and apologise for nothing
-    asks = g.startswith(("you'd like", "you're asking"))
+    # the customer asked or said what they want: say it back, and apologise for nothing
+    asks = _WANTS.match(g) is not None
     name = f"{customer_name}, " if customer_name else ""
     so = f"So {g}" if g else "So this has really got on top of you"
     sarcasm = "That doesn't sound like a good day at all. " if sarcastic else ""
@@ -220,16 +249,24 @@ def _line(
             "I'll take this on myself now and message you an update by 5pm today, so you're not chasing us."
         )
     if measure is Measure.deescalation:
-        if feel:
-            ack = f"I'm sorry that {g}; you have every right to feel {feel}. " if g and not asks else ""
-            ack = ack or f"I can hear how {feel} you are. "
+        if loss:
+            ack = f"{_CONDOLENCE}, and thank you for telling me. "
+        elif feel and g:
+            ack = f"It makes sense to feel {feel}: {g}. " if asks else ""
+            ack = ack or f"I'm sorry that {g}; you have every right to feel {feel}. "
+        elif feel:
+            ack = f"I can hear how {feel} you are. "
         else:
             ack = f"I can see why that matters: {g}. " if g else "I can see this matters to you. "
         return f"{sarcasm}{ack}I'm taking this on myself now, and I'll message you an update by 5pm today."
     if measure is Measure.acknowledgment:
+        if loss:
+            return f"{_CONDOLENCE}, and thank you for telling me."
         opening = f"It makes sense that you're {feel}" if feel else "I can see why that matters"
         return f"{sarcasm}{opening}" + (f": {g}." if g else ".")
     if measure is Measure.apology:
+        if loss:
+            return f"{_CONDOLENCE}."
         return f"I'm sorry that {g}." if g and not asks else "I'm sorry you've had to contact us about this."
     if measure is Measure.personalisation:
         return (
@@ -238,8 +275,8 @@ def _line(
             else f"{name}let me sort this out for you now."
         )
     if measure is Measure.script:
-        if asks:
-            return f"{so}. Let me sort that out with you now."
+        if asks or loss:
+            return f"{so}. Let me take care of that for you now."
         return f"{so} — that's not good enough, and I'm going to fix it with you now."
     if disclosure:
         return f"Before we go on, I need to let you know: {disclosure}."

@@ -60,6 +60,7 @@ class CustomerView:
     said: tuple[str, ...] = ()  # the words as the agent would say them back ("my" → "your")
     stems: tuple[tuple[str, int, int], ...] = ()  # (stem, start, end) of each content word
     negative_families: frozenset[str] = frozenset()  # families of the negative feelings expressed
+    bereaved: bool = False  # a death in the family was mentioned ("my husband died")
 
 
 @lru_cache(maxsize=4096)
@@ -77,8 +78,10 @@ def customer_view(text: str) -> CustomerView:
     sarcastic = a.search("sarcasm_cue") is not None
     negative = frozenset(f for _, _, f in feelings if f in NEGATIVE_FAMILIES)
     complaint = bool(negative)
+    bereaved = a.search("bereavement") is not None
     distressed = (
         complaint
+        or bereaved
         or sarcastic
         or "!" in text
         or _SHOUT.search(text) is not None
@@ -115,6 +118,7 @@ def customer_view(text: str) -> CustomerView:
         questions=tuple(questions),
         values=frozenset(values),
         name=name_m.group(1) if name_m else None,
+        bereaved=bereaved,
     )
 
 

@@ -131,6 +131,9 @@ def apology_signals(t: TurnInput) -> list[Signal]:
             continue
         start = s.start if s is not None else 0
         hollow = _P["hollow_apology_object"].match(tail) is not None or _HOLLOW_TAIL.match(tail) is not None
+        if _P["condolence_object"].match(tail) and any(v.bereaved for _, v in t.customers):
+            out.append(sig(SignalKind.specific_apology, a, m.start(), end))  # "sorry for your loss"
+            continue
         tail_w = _specific_weight(t, m.end(), end, cust)
         # "… is far too long, I'm sorry." names what went wrong before the apology, in the same sentence
         head_w = _specific_weight(t, start, m.start(), cust) if _HOLLOW_TAIL.match(tail) else 0.0
