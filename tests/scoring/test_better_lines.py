@@ -95,3 +95,13 @@ def test_a_want_is_not_apologised_for(core: Rubric, scorer: OfflineScorer) -> No
     assert "sorry that you want" not in lines["deescalation"]
     assert "worried" in lines["deescalation"]
     assert "you want to keep your old phone number" in lines["deescalation"]
+
+
+def test_a_feeling_inside_the_gist_is_not_named_twice(core: Rubric, scorer: OfflineScorer) -> None:
+    lines = _lines(scorer, core, "Lovely. Now I'm annoyed about the broadband AND about this call.")
+    assert (
+        lines["mirroring"]
+        == "So you're annoyed about the broadband AND about this call. Have I got that right?"
+    )
+    assert "right to feel" not in lines["deescalation"]
+    assert "you're annoyed about the broadband" in lines["deescalation"]

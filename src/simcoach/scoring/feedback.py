@@ -9,6 +9,7 @@ from typing import cast
 
 from simcoach.content.vocabulary import Measure, SignalKind, members
 from simcoach.scoring.levels import Judgement, Plan
+from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
 from simcoach.scoring.signals import TurnInput
 from simcoach.scoring.text import analyse
@@ -40,7 +41,8 @@ _SWAP = {
 }
 _WORD = re.compile(r"[A-Za-z0-9’']+|[^A-Za-z0-9’'\s]+|\s+")
 _LEAD = re.compile(
-    r"^(?:and|but|so|well|oh|look|listen|honestly|seriously|yes|no|yeah|ok|okay|hi|hello|hey|um|also|plus)\b[\s,]*",
+    r"^(?:and|but|so|well|oh|look|listen|honestly|seriously|yes|no|yeah|ok|okay|hi|hello|hey|um|also|plus|now)"
+    r"\b[\s,]*",
     re.I,
 )
 _FEELING_WORD = {
@@ -233,6 +235,8 @@ def _line(
     g = _gist(text, 14)
     # the customer asked or said what they want: say it back, and apologise for nothing
     asks = _WANTS.match(g) is not None
+    # "you're annoyed about the broadband": the gist names the feeling already, so it is not named again
+    felt_in_gist = bool(feel) and LEXICON.feeling.search(g.lower()) is not None
     name = f"{customer_name}, " if customer_name else ""
     so = f"So {g}" if g else "So this has really got on top of you"
     sarcasm = "That doesn't sound like a good day at all. " if sarcastic else ""
@@ -242,7 +246,7 @@ def _line(
         about = f"You mentioned {g}. " if g else ""
         return f"{about}Can you walk me through what happened, so I can put it right?"
     if measure is Measure.mirroring:
-        felt = f", and you're feeling {feel} about it" if feel else ""
+        felt = f", and you're feeling {feel} about it" if feel and not felt_in_gist else ""
         return f"{so}{felt}. Have I got that right?"
     if measure is Measure.ownership:
         return (
@@ -251,6 +255,8 @@ def _line(
     if measure is Measure.deescalation:
         if loss:
             ack = f"{_CONDOLENCE}, and thank you for telling me. "
+        elif felt_in_gist:
+            ack = f"That's completely fair: {g}. "
         elif feel and g:
             ack = f"It makes sense to feel {feel}: {g}. " if asks else ""
             ack = ack or f"I'm sorry that {g}; you have every right to feel {feel}. "
@@ -262,6 +268,8 @@ def _line(
     if measure is Measure.acknowledgment:
         if loss:
             return f"{_CONDOLENCE}, and thank you for telling me."
+        if felt_in_gist:
+            return f"{sarcasm}That's completely fair: {g}."
         opening = f"It makes sense that you're {feel}" if feel else "I can see why that matters"
         return f"{sarcasm}{opening}" + (f": {g}." if g else ".")
     if measure is Measure.apology:
