@@ -105,3 +105,10 @@ def test_a_feeling_inside_the_gist_is_not_named_twice(core: Rubric, scorer: Offl
     )
     assert "right to feel" not in lines["deescalation"]
     assert "you're annoyed about the broadband" in lines["deescalation"]
+
+
+def test_the_delivery_line_passes_no_verdict_on_hardship(qa: Rubric, scorer: OfflineScorer) -> None:
+    line = _lines(scorer, qa, "It's £286.40, due on the 5th, and I can't pay it.", "Please hold.")["delivery"]
+    assert (
+        line == "So it's £286.40, due on the 5th, and you can't pay it. Let me take care of that for you now."
+    )

@@ -283,9 +283,9 @@ def _line(
             else f"{name}let me sort this out for you now."
         )
     if measure is Measure.script:
-        if asks or loss:
-            return f"{so}. Let me take care of that for you now."
-        return f"{so} — that's not good enough, and I'm going to fix it with you now."
+        # no verdict such as "that's not good enough": a customer who cannot pay a bill did nothing wrong,
+        # and the company may not have either; what makes the line personal is their own situation
+        return f"{so}. Let me take care of that for you now."
     if disclosure:
         return f"Before we go on, I need to let you know: {disclosure}."
     return f"{so}. Let me help you with that now."
