@@ -61,6 +61,18 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "Let me make sure",
     ),
     (K.content_reflection, UPSET, "So to clarify, you paid two times and the bank is in the red.", "clarify"),
+    (
+        K.content_reflection,
+        UPSET,
+        "If I understand you correctly, the shop took the money two times and left you short.",
+        "If I understand you correctly",
+    ),
+    (
+        K.content_reflection,
+        UPSET,
+        "If I get you right, the shop took the money two times.",
+        "If I get you right",
+    ),
     # a reflection and a question in one sentence are both: the statement is read on its own
     (
         K.content_reflection,
