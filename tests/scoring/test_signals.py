@@ -125,6 +125,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.validation, UPSET, "Anyone in your position would be upset about an overdrawn account.", "Anyone in"),
     # affirming the customer's own plan or effort
     (K.reassurance, UPSET, "Ringing the bank first sounds like a sensible plan.", "sensible plan"),
+    (K.reassurance, UPSET, "Ringing the bank first sounds like the right call.", "the right call"),
+    (K.reassurance, UPSET, "Those all sound like good steps to take.", "good steps"),
     (K.reassurance, UPSET, "You're definitely doing the right thing checking it.", "doing the right"),
     (K.reassurance, UPSET, "You've kept every receipt, you are doing a great job.", "doing a great job"),
     (K.reassurance, UPSET, "I can see you've been working really hard to keep on top of it.", "working"),
@@ -213,6 +215,9 @@ def test_signal_fires_with_a_span_quoting_it(
         ),
         (K.ignored_question, [customer("What's the point of this chat?")], "Thanks for contacting us today."),
         (K.ignored_question, [customer("Is anyone there listening?")], "Thanks for contacting us today."),
+        # "I'm sure you understand…" talks down to the customer; it reassures nobody
+        (K.reassurance, UPSET, "I'm sure you understand that refunds take time."),
+        (K.reassurance, UPSET, "I'm sure you can appreciate we have rules about double charges."),
     ],
 )
 def test_signal_does_not_fire_on_lookalikes(
