@@ -140,6 +140,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.understand_but, UPSET, "I understand, but the system shows two orders.", "I understand, but"),
     (K.literal_sarcasm_reply, SARCASTIC, "Glad to hear it! Anything else?", "Glad to hear"),
     (K.dismissive, UPSET, "It's not a big deal, these things happen.", "big deal"),
+    (K.dismissive, UPSET, "I'm sure you can appreciate that we have rules.", "I'm sure you can appreciate"),
+    (K.dismissive, UPSET, "As I'm sure you understand, refunds take time.", "I'm sure you understand"),
     (K.hostile_language, UPSET, "If you keep shouting I'm going to end this chat.", "end this chat"),
     (K.ignored_question, ASKED, "Thanks for contacting us today.", "Thanks for contacting"),
     # a sceptical question is still a question the customer wants answered

@@ -28,7 +28,7 @@ _GATES: dict[str, frozenset[str]] = {
         "repeating already",
         "understand_but": "but however",
         "dismissive": "sorry deal way it happen happens whatever problem have get know want upset "
-        "unreasonable difficult dramatic silly only what",
+        "unreasonable difficult dramatic silly only what understand appreciate realise realize",
         "hostile": "shut stupid idiot idiots moron ridiculous silly daft watch ending end disconnect "
         "terminate close closing continue carry keep tolerate put accept",
     }.items()
