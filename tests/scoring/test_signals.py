@@ -138,6 +138,7 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.cant_help, UPSET, "There's nothing I can do about that.", "nothing I can do"),
     (K.already_said, UPSET, "As I already said, it takes ten days.", "As I already said"),
     (K.understand_but, UPSET, "I understand, but the system shows two orders.", "I understand, but"),
+    (K.understand_but, UPSET, "I understand, but we will not be refunding the fee.", "I understand, but"),
     (K.literal_sarcasm_reply, SARCASTIC, "Glad to hear it! Anything else?", "Glad to hear"),
     (K.dismissive, UPSET, "It's not a big deal, these things happen.", "big deal"),
     (K.dismissive, UPSET, "I'm sure you can appreciate that we have rules.", "I'm sure you can appreciate"),
@@ -193,6 +194,12 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.literal_sarcasm_reply, UPSET, "Glad to hear it!"),  # the customer was not sarcastic
         (K.reask, [customer("It arrived broken.")], "What's your order number?"),
         (K.policy_hiding, UPSET, "It's our policy, but what I can do instead is refund the fee."),
+        (K.next_step, UPSET, "We will not be refunding the fee."),  # a refusal commits to nothing
+        (K.next_step, UPSET, "You'll have to request the refund yourself."),
+        # "I understand, but…" followed by a commitment or good news does not cancel the acknowledgement
+        (K.understand_but, UPSET, "I understand, but we'll have the second charge reversed by Friday."),
+        (K.understand_but, UPSET, "I understand, but the refund is already on its way to you."),
+        (K.understand_but, UPSET, "I understand, but there is something we can try right now."),
         (K.content_reflection, UPSET, "You should have checked the order twice."),  # blame, not a reflection
         (K.ownership, UPSET, "Let me make sure I have this right: you were charged twice?"),  # a check
         # the agent clarifying their own words is not a summary of the customer's

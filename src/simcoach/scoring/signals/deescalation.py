@@ -49,26 +49,32 @@ _VAGUE_WORDS = frozenset(
     | {"earliest", "near", "sometime", "quickly", "can", "able"}
 )
 _EXPLAIN_WORDS = frozenset({"because", "due", "reason", "why", "happened", "caused", "result", "cause"})
+# "we'll have it reversed by Friday" commits; "we will not refund it" and "you'll have to wait" do not
 _COMMIT = re.compile(
-    r"\b(?:we(?:'ll| will| are going to|'re going to)|you(?:'ll| will) (?:get|receive|see|hear|have))\b"
+    r"\b(?:we(?:'ll| will| are going to|'re going to)"
+    r"|you(?:'ll| will) (?:get|receive|see|hear|have(?! to\b)))\b(?! (?:not|never)\b)"
 )
 _EMPATHY_WORD = re.compile(
     _P["keyword_empathy"].pattern + "|" + LEXICON.feeling.pattern + r"|inconvenien|trouble|hassle|delay"
 )
-_GOOD_NEWS = re.compile(r"\W*(?:the good news|good news|luckily|thankfully|happily|here's what)")
+# a clause after "but" that brings good news or a way forward ("…but the refund is already on its way")
+_GOOD_NEWS = re.compile(
+    r"\W*(?:the good news|good news|luckily|thankfully|happily|here's what"
+    r"|there(?:'s| is) (?:something|a way|an option|another option|one thing)"
+    r"|(?:the|your) \w+ (?:is|are|has been|have been) (?:already )?(?:on (?:its|their) way|sent|issued|"
+    r"processed|booked|fixed|sorted|approved))"
+)
 _HOLLOW_TAIL = re.compile(r"^\W*(?:for|about|that|to hear|if)?\W*$")
 
 
 def _constructive(low: str, pos: int) -> bool:
     """Whether the clause after a "but" offers help, hope or action rather than a refusal."""
     tail = low[pos : pos + 80]
-    for name in ("ownership", "reassurance", "affirmation", "alternative"):
-        m = _P[name].search(tail)
+    for pattern in (*(_P[n] for n in ("ownership", "reassurance", "affirmation", "alternative")), _COMMIT):
+        m = pattern.search(tail)
         if m is not None and m.start() <= 25:
-            return True
-    return (
-        re.match(r"\W*(?:the good news|good news|luckily|thankfully|happily|here's what)", tail) is not None
-    )
+            return True  # "…but we'll have it reversed by Friday"
+    return _GOOD_NEWS.match(tail) is not None
 
 
 def trigger_signals(t: TurnInput) -> list[Signal]:
