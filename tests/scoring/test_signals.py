@@ -194,6 +194,8 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.literal_sarcasm_reply, UPSET, "Glad to hear it!"),  # the customer was not sarcastic
         (K.reask, [customer("It arrived broken.")], "What's your order number?"),
         (K.policy_hiding, UPSET, "It's our policy, but what I can do instead is refund the fee."),
+        # "if I understand you correctly" checks a summary; it is no stock "I understand"
+        (K.stock_frame, UPSET, "If I understand you correctly, you were charged twice, is that right?"),
         (K.next_step, UPSET, "We will not be refunding the fee."),  # a refusal commits to nothing
         (K.next_step, UPSET, "You'll have to request the refund yourself."),
         # "I understand, but…" followed by a commitment or good news does not cancel the acknowledgement
