@@ -38,6 +38,17 @@ def _read(name: str) -> dict[str, Any]:
     return data
 
 
+def word_list(name: str, key: str, values: Any) -> list[str]:
+    """The entries of one list in a lexicon file, each checked to be a string as written."""
+    if not isinstance(values, list):
+        raise ValueError(f"lexicon {name}: {key} must be a list")
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            # unquoted, YAML reads on/off/yes/no as booleans and numbers as numbers
+            raise ValueError(f"lexicon {name}: {key}[{i}] is {value!r}, not a word; write it in quotes")
+    return values
+
+
 def _compile(source: str) -> re.Pattern[str]:
     """Compile a lexicon pattern for lower-cased text.
 
@@ -96,16 +107,17 @@ def load_lexicon() -> Lexicon:
     phrases = _read("phrases.yaml")
     feelings = _read("feelings.yaml")
     stemmer = snowballstemmer.stemmer("english")
-    generic = frozenset(str(w) for w in words["generic"])
+    generic = frozenset(word_list("words.yaml", "generic", words["generic"]))
     patterns = {str(k): _compile(str(v)) for k, v in phrases.items()}
-    families = {str(k): _compile(_feeling_pattern([str(e) for e in v])) for k, v in feelings.items()}
-    every = _feeling_pattern([str(e) for v in feelings.values() for e in v])
+    entries = {str(k): word_list("feelings.yaml", str(k), v) for k, v in feelings.items()}
+    families = {k: _compile(_feeling_pattern(v)) for k, v in entries.items()}
+    every = _feeling_pattern([e for v in entries.values() for e in v])
     return Lexicon(
-        stopwords=frozenset(str(w) for w in words["stopwords"]),
+        stopwords=frozenset(word_list("words.yaml", "stopwords", words["stopwords"])),
         generic=generic,
         generic_stems=frozenset(stemmer.stemWord(w) for w in generic),
-        second_person=frozenset(str(w) for w in words["second_person"]),
-        first_person=frozenset(str(w) for w in words["first_person"]),
+        second_person=frozenset(word_list("words.yaml", "second_person", words["second_person"])),
+        first_person=frozenset(word_list("words.yaml", "first_person", words["first_person"])),
         patterns=patterns,
         feeling=_compile(every),
         feeling_families=families,
