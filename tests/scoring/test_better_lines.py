@@ -112,3 +112,11 @@ def test_the_delivery_line_passes_no_verdict_on_hardship(qa: Rubric, scorer: Off
     assert (
         line == "So it's £286.40, due on the 5th, and you can't pay it. Let me take care of that for you now."
     )
+
+
+def test_a_shortened_sentence_does_not_end_on_a_dangling_word(core: Rubric, scorer: OfflineScorer) -> None:
+    said = "Well, I don't like to say, but my son changed the wifi password at the weekend and told nobody."
+    line = _lines(scorer, core, said)["mirroring"]
+    assert "your son changed the wifi password." in line or "your son changed the wifi password," in line, (
+        line
+    )

@@ -289,6 +289,12 @@ def test_effort_is_not_a_feeling_the_customer_expressed() -> None:
     assert not customer_view("I worked hard all year and saved up for this trip.").feelings
 
 
+def test_stuck_with_an_object_is_not_a_feeling() -> None:
+    assert not customer_view("My son stuck the new wifi password on the fridge.").feelings
+    assert customer_view("I'm stuck and nobody will help me.").negative_families == {"frustration"}
+    assert customer_view("I've been stuck on hold for an hour.").negative_families == {"frustration"}
+
+
 def test_condolence_for_a_reported_death_is_a_specific_apology(core: Rubric, scorer: OfflineScorer) -> None:
     bereaved = [customer("My husband died last month and the broadband account is still in his name.")]
     result = score(scorer, core, "I'm so sorry for your loss. Let me help you close the account.", bereaved)

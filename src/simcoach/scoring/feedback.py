@@ -125,9 +125,15 @@ def _gist(text: str, max_words: int) -> str:
         text = _LEAD.sub("", text)
     words = text.split()
     if len(words) > max_words:
-        cut = " ".join(words[:max_words])
+        kept = words[:max_words]
+        cut = " ".join(kept)
         comma = cut.rfind(",")
-        text = cut[:comma] if comma > len(cut) // 2 else cut
+        if comma > len(cut) // 2:
+            text = cut[:comma]
+        else:  # "…changed the wifi password at the": end on the last word that carries content
+            while len(kept) > 3 and kept[-1].lower().strip(",;:") in LEXICON.stopwords:
+                kept.pop()
+            text = " ".join(kept).rstrip(",;:")
     if best.question_mark:
         return _wanted(text)
     text = _swap(text)

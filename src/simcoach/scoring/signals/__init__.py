@@ -73,7 +73,7 @@ def customer_view(text: str) -> CustomerView:
         feelings = tuple(
             (m.start(), m.end(), LEXICON.family_of(m.group()) or "other")
             for m in a.feelings()
-            if not effort_adverb(low, m)
+            if not literal_feeling_word(low, m)
         )
     sarcastic = a.search("sarcasm_cue") is not None
     negative = frozenset(f for _, _, f in feelings if f in NEGATIVE_FAMILIES)
@@ -290,9 +290,16 @@ _EFFORT = re.compile(
 )
 
 
-def effort_adverb(low: str, m: re.Match[str]) -> bool:
-    """Whether a feeling match is "hard" said of effort ("we're working hard on it"), not of a feeling."""
-    return m.group() == "hard" and _EFFORT.search(low[max(0, m.start() - 24) : m.start()]) is not None
+# "stuck the note on the fridge": stuck with an object is a literal act; "I'm stuck", "stuck on hold" feel
+_STUCK_OBJECT = re.compile(r" (?:the|a|an|it|them|this|that|my|your|his|her|our|their|some|one)\b")
+
+
+def literal_feeling_word(low: str, m: re.Match[str]) -> bool:
+    """Whether a feeling word is used literally: "hard" of effort ("working hard"), "stuck" with an object."""
+    word = m.group()
+    if word == "stuck":
+        return _STUCK_OBJECT.match(low, m.end()) is not None
+    return word == "hard" and _EFFORT.search(low[max(0, m.start() - 24) : m.start()]) is not None
 
 
 def negated_before(low: str, pos: int, window: int = 24) -> bool:

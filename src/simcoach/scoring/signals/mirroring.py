@@ -12,7 +12,7 @@ from simcoach.scoring.signals import (
     CustomerView,
     TurnInput,
     customer_span,
-    effort_adverb,
+    literal_feeling_word,
     may_feel,
     negated_before,
     sig,
@@ -315,7 +315,7 @@ def _feelings(
         # the "I" of a frame ("I can imagine what a scary time…") is the listener, not the one who feels
         clause = low[frame_end if frame_end <= m.start() else 0 : m.start()].rsplit(",", 1)[-1]
         own = not second and _EXPERIENCER.search(clause) is not None  # "I feel lonely too": the agent's
-        if politeness or own or negated_before(low, m.start(), 12) or effort_adverb(low, m):
+        if politeness or own or negated_before(low, m.start(), 12) or literal_feeling_word(low, m):
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
         if family == "relief" and not framed:
             continue  # "I'm glad…" is the agent's feeling; "you sound relieved" reflects the customer's
