@@ -212,7 +212,7 @@ def better_line(measure: Measure, t: TurnInput) -> str:
             last[1].sarcastic,
             feeling_word(t),
             t.customer_name or "",
-            any(v.bereaved for _, v in t.customers),
+            t.bereaved,
         )
     text, sarcastic, feel, name, loss = cast(tuple[str, bool, str, str, bool], grounds)
     return _line(measure, text, sarcastic, feel, name, disclosure, loss)

@@ -152,6 +152,11 @@ class TurnInput:
         return self.customers[-2:]
 
     @property
+    def bereaved(self) -> bool:
+        """Whether the customer has reported a death in this conversation ("my husband died")."""
+        return any(view.bereaved for _, view in self.customers)
+
+    @property
     def recent_stems(self) -> set[str]:
         """Content stems of the customer's last two messages, worked out once per turn (several signals)."""
         got = self.cache.get("recent_stems")

@@ -67,10 +67,14 @@ _GOOD_NEWS = re.compile(
 _HOLLOW_TAIL = re.compile(r"^\W*(?:for|about|that|to hear|if)?\W*$")
 
 
+# what may follow "I understand, but" without cancelling it: help, hope, a plan, a promise
+_HOPEFUL = (*(_P[n] for n in ("ownership", "reassurance", "affirmation", "alternative")), _COMMIT)
+
+
 def _constructive(low: str, pos: int) -> bool:
     """Whether the clause after a "but" offers help, hope or action rather than a refusal."""
     tail = low[pos : pos + 80]
-    for pattern in (*(_P[n] for n in ("ownership", "reassurance", "affirmation", "alternative")), _COMMIT):
+    for pattern in _HOPEFUL:
         m = pattern.search(tail)
         if m is not None and m.start() <= 25:
             return True  # "…but we'll have it reversed by Friday"
@@ -137,7 +141,7 @@ def apology_signals(t: TurnInput) -> list[Signal]:
             continue
         start = s.start if s is not None else 0
         hollow = _P["hollow_apology_object"].match(tail) is not None or _HOLLOW_TAIL.match(tail) is not None
-        if _P["condolence_object"].match(tail) and any(v.bereaved for _, v in t.customers):
+        if _P["condolence_object"].match(tail) and t.bereaved:
             out.append(sig(SignalKind.specific_apology, a, m.start(), end))  # "sorry for your loss"
             continue
         tail_w = _specific_weight(t, m.end(), end, cust)
