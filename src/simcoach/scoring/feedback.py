@@ -12,7 +12,7 @@ from simcoach.scoring.levels import Judgement, Plan
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
 from simcoach.scoring.signals import TurnInput
-from simcoach.scoring.text import analyse
+from simcoach.scoring.text import Analysed, Sentence, analyse
 
 K = members(SignalKind)  # plain attributes: see members()
 _SWAP = {
@@ -107,7 +107,7 @@ def _gist(text: str, max_words: int) -> str:
         for s in a.sentences:
             if statements_only and s.question_mark:
                 continue
-            w = sum(tok.weight for tok in a.tokens[s.first : s.last])
+            w = _sentence_weight(a, s)
             if w > best_w or (w == best_w and best is not None):
                 best, best_w = s, w
         if best_w >= 1.0:
@@ -230,7 +230,12 @@ _WANTS = re.compile(
 def _weight(text: str) -> float:
     """The content weight of a message's most informative sentence."""
     a = analyse(text)
-    return max((sum(tok.weight for tok in a.tokens[s.first : s.last]) for s in a.sentences), default=0.0)
+    return max((_sentence_weight(a, s) for s in a.sentences), default=0.0)
+
+
+def _sentence_weight(a: Analysed, s: Sentence) -> float:
+    """How much specific content one sentence carries (the sum of its words' weights)."""
+    return sum(tok.weight for tok in a.tokens[s.first : s.last])
 
 
 @lru_cache(maxsize=8192)
