@@ -144,6 +144,9 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.dismissive, UPSET, "I'm sure you can appreciate that we have rules.", "I'm sure you can appreciate"),
     (K.dismissive, UPSET, "As I'm sure you understand, refunds take time.", "I'm sure you understand"),
     (K.hostile_language, UPSET, "If you keep shouting I'm going to end this chat.", "end this chat"),
+    # insults count whatever their form or target: no hand-written word list may hide them
+    (K.hostile_language, UPSET, "Honestly, the morons in dispatch lost it again.", "morons"),
+    (K.hostile_language, UPSET, "That was sheer stupidity on the courier's part.", "stupid"),
     (K.ignored_question, ASKED, "Thanks for contacting us today.", "Thanks for contacting"),
     # a sceptical question is still a question the customer wants answered
     (

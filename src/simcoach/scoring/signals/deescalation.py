@@ -11,28 +11,6 @@ from simcoach.scoring.signals import TurnInput, customer_span, negated_before, s
 
 _P = LEXICON.patterns
 
-# cheap word gates: a trigger pattern runs only when the turn holds one of its words (speed)
-_GATES: dict[str, frozenset[str]] = {
-    name: frozenset(words.split())
-    for name, words in {
-        "calm_down": "calm relax settle chill need shout shouting yell yelling voice overreacting dramatic "
-        "emotional rude stop quit don't do",
-        "blame": "should should've shouldn't didn't did failed forgot neglected fault responsibility "
-        "supposed meant told asked advised warned if you'd as agreed accepted signed must must've need "
-        "obviously clearly on error entered",
-        "policy_hiding": "policy allowed permitted authorised authorized system rules rule hands exceptions "
-        "exception terms",
-        "cant_help": "nothing can't cannot not have need unable able no that's it's out beyond don't deal "
-        "handle going",
-        "already_said": "said mentioned explained stated told advised noted pointed again time times "
-        "repeating already",
-        "understand_but": "but however",
-        "dismissive": "sorry deal way it happen happens whatever problem have get know want upset "
-        "unreasonable difficult dramatic silly only what understand appreciate realise realize",
-        "hostile": "shut stupid idiot idiots moron ridiculous silly daft watch ending end disconnect "
-        "terminate close closing continue carry keep tolerate put accept",
-    }.items()
-}
 _TRIGGERS: tuple[tuple[str, SignalKind], ...] = (
     ("calm_down", SignalKind.calm_down),
     ("blame", SignalKind.blame),
@@ -87,8 +65,6 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
     low = a.low
     out: list[Signal] = []
     for name, kind in _TRIGGERS:
-        if _GATES[name].isdisjoint(a.lows):
-            continue
         for m in a.finditer(name):
             if kind is SignalKind.policy_hiding and a.search("alternative") is not None:
                 continue  # a "no" with a reason and an alternative is delivered well, not hidden behind
