@@ -143,6 +143,10 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.dismissive, UPSET, "It's not a big deal, these things happen.", "big deal"),
     (K.dismissive, UPSET, "I'm sure you can appreciate that we have rules.", "I'm sure you can appreciate"),
     (K.dismissive, UPSET, "As I'm sure you understand, refunds take time.", "I'm sure you understand"),
+    # minimising the customer's problem
+    (K.calm_down, UPSET, "Don't panic, it's just a standard letter.", "Don't panic"),
+    (K.dismissive, UPSET, "Honestly, it could have been so much worse.", "could have been so much worse"),
+    (K.dismissive, UPSET, "It's really not that serious.", "not that serious"),
     (K.hostile_language, UPSET, "If you keep shouting I'm going to end this chat.", "end this chat"),
     # insults count whatever their form or target: no hand-written word list may hide them
     (K.hostile_language, UPSET, "Honestly, the morons in dispatch lost it again.", "morons"),
