@@ -115,8 +115,19 @@ def test_the_delivery_line_passes_no_verdict_on_hardship(qa: Rubric, scorer: Off
 
 
 def test_a_shortened_sentence_does_not_end_on_a_dangling_word(core: Rubric, scorer: OfflineScorer) -> None:
-    said = "Well, I don't like to say, but my son changed the wifi password at the weekend and told nobody."
+    said = "Well, my son and his best mate from uni changed the wifi password at the weekend and told nobody."
     line = _lines(scorer, core, said)["mirroring"]
-    assert "your son changed the wifi password." in line or "your son changed the wifi password," in line, (
-        line
-    )
+    assert "from uni changed the wifi password." in line, line  # cut at 14 words: "…password at the"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I don't like to say this, but I can't afford the payment this month.",
+        "Sorry to bother you, but I can't afford the payment this month.",
+        "To be honest, I can't afford the payment this month.",
+    ],
+)
+def test_a_hesitant_opening_is_not_said_back(said: str, core: Rubric, scorer: OfflineScorer) -> None:
+    line = _lines(scorer, core, said)["mirroring"]
+    assert line.startswith("So you can't afford the payment this month."), line

@@ -302,6 +302,14 @@ def test_stuck_with_an_object_is_not_a_feeling() -> None:
     assert customer_view("I've been stuck on hold for an hour.").negative_families == {"frustration"}
 
 
+def test_not_coping_is_a_struggle_the_agent_can_name(core: Rubric, scorer: OfflineScorer) -> None:
+    said = "My husband died and I'm trying to keep it all together, but the bills keep coming."
+    assert customer_view(said).negative_families == {"struggle"}
+    assert customer_view("Honestly I'm not coping with all these letters.").negative_families == {"struggle"}
+    result = score(scorer, core, "It sounds like you can't cope with all of this at once.", [customer(said)])
+    assert result.has(K.feeling_reflection), result.signals
+
+
 def test_condolence_for_a_reported_death_is_a_specific_apology(core: Rubric, scorer: OfflineScorer) -> None:
     bereaved = [customer("My husband died last month and the broadband account is still in his name.")]
     result = score(scorer, core, "I'm so sorry for your loss. Let me help you close the account.", bereaved)

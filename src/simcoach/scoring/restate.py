@@ -1,0 +1,173 @@
+"""Saying the customer's words back from the agent's side: the gist of a message, pronouns swapped."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from simcoach.scoring.lexicon import LEXICON
+from simcoach.scoring.text import Analysed, Sentence, analyse
+
+_SWAP = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "i'm": "you're",
+    "im": "you're",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "am": "are",
+    "we": "you",
+    "us": "you",
+    "our": "your",
+    "ours": "yours",
+    "we're": "you're",
+    "we've": "you've",
+    "you": "we",
+    "your": "our",
+    "you're": "we're",
+    "you've": "we've",
+    "yours": "ours",
+}
+_WORD = re.compile(r"[A-Za-z0-9’']+|[^A-Za-z0-9’'\s]+|\s+")
+_LEAD = re.compile(
+    r"^(?:and|but|so|well|oh|look|listen|honestly|seriously|yes|no|yeah|ok|okay|hi|hello|hey|um|also|plus|now)"
+    r"\b[\s,]*",
+    re.I,
+)
+# a hesitant opening the customer wraps the point in ("I don't like to say this, but…"): noise said back
+_PREFACE = re.compile(
+    r"^(?:i (?:don't|do not) (?:like|want) to (?:say|ask|admit|complain|be a pain)(?: (?:this|it))?"
+    r"|i hate to (?:say|ask|admit|complain)(?: (?:this|it))?|(?:i'm )?sorry to (?:bother you|be a pain|ask)"
+    r"|not to be rude|to be (?:honest|fair)|i have to (?:say|admit)|i must (?:say|admit))"
+    r"\b[\s,]*(?:but\b[\s,]*)?",
+    re.I,
+)
+
+
+def _swap(text: str) -> str:
+    """The text from the other side of the conversation: "you sent me" → "we sent you"."""
+    pieces = _WORD.findall(text)
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        low = piece.lower().replace("’", "'")
+        rep = _SWAP.get(low)
+        if rep is None:
+            out.append(piece)
+            continue
+        if low == "you" and _object_position(pieces, i):
+            rep = "us"  # "asking him to ring you" → "…to ring us", not "…to ring we"
+        out.append(rep)
+    joined = "".join(out)
+    # "you was" → "you were" after the swap
+    return re.sub(r"\byou was\b", "you were", joined)
+
+
+# words after which "you" is an object ("I told you that", "I need you to…", "to ring you.")
+_AFTER_OBJECT = frozenset(
+    {"to", "that", "the", "a", "an", "my", "your", "his", "her", "their", "our", "this", "these", "those"}
+    | {"for", "about", "with", "at", "on", "in", "again", "twice", "back", "and", "or", "but", "because"}
+    | {"so", "if", "when", "yesterday", "today", "last", "all", "guys", "people", "lot", "everything"}
+)
+
+
+def _object_position(pieces: list[str], i: int) -> bool:
+    for nxt in pieces[i + 1 :]:
+        if nxt.isspace():
+            continue
+        return not nxt[0].isalnum() or nxt.lower() in _AFTER_OBJECT
+    return True  # the last word
+
+
+@lru_cache(maxsize=4096)
+def gist(text: str, max_words: int) -> str:
+    """The customer's most informative sentence, in the agent's perspective, short enough to say back.
+
+    A statement is preferred to a question; a message that only asks is said back as what the customer
+    wants ("you'd like to know how to reset your password"), never pasted into a statement as a question.
+    """
+    a = analyse(text)
+    best = None
+    best_w = -1.0
+    for statements_only in (True, False):
+        for s in a.sentences:
+            if statements_only and s.question_mark:
+                continue
+            w = _sentence_weight(a, s)
+            if w > best_w or (w == best_w and best is not None):
+                best, best_w = s, w
+        if best_w >= 1.0:
+            break
+    if best is None or best_w < 1.0:
+        return ""  # greetings and thanks carry nothing to say back
+    start = best.start
+    comma = a.low.find(",", start, best.end)
+    if comma > 0 and _I_FEEL.match(a.low, start) and any(start <= m.start() < comma for m in a.feelings()):
+        rest = a.text[comma + 1 : best.end]
+        if len(rest.split()) >= 3:
+            start = comma + 1  # "I'm so angry, my card was declined": the feeling is named on its own
+    text = a.text[start : best.end].strip().rstrip(".!?…").strip()
+    for _ in range(3):
+        text = _PREFACE.sub("", _LEAD.sub("", text))
+    words = text.split()
+    if len(words) > max_words:
+        kept = words[:max_words]
+        cut = " ".join(kept)
+        comma = cut.rfind(",")
+        if comma > len(cut) // 2:
+            text = cut[:comma]
+        else:  # "…changed the wifi password at the": end on the last word that carries content
+            while len(kept) > 3 and kept[-1].lower().strip(",;:") in LEXICON.stopwords:
+                kept.pop()
+            text = " ".join(kept).rstrip(",;:")
+    if best.question_mark:
+        return _wanted(text)
+    text = _swap(text)
+    return text[:1].lower() + text[1:] if text[:2] != "I " else text
+
+
+_I_FEEL = re.compile(r"(?:i'm|i am|im|i feel|i've been|i was)\b")
+_MODAL_YOU = r"^(?:please )?(?:can|could|would|will) you (?:please |kindly )?"
+_TELL_ME = re.compile(
+    _MODAL_YOU + r"(?:tell|show|explain to|let) me (?:know )?|^(?:do|does) (?:you|anyone) know ", re.I
+)
+_ASK_TO = re.compile(_MODAL_YOU, re.I)
+_HOW_DO_I = re.compile(r"^(how|where|when) (?:do|can|should|would) (?:i|we) ", re.I)
+_PLEASE_END = re.compile(r",? please$", re.I)
+# "why is my bill so high" → "why my bill is so high": the subject is a pronoun or a determiner and a noun
+_WH_BE = re.compile(
+    r"^(what|why|how|when|where|who|which \w+|)(?: \w+)? ?"
+    r"(is|are|was|were|has|have|hasn't|haven't|isn't|aren't) "
+    r"((?:my|the|this|that|our|your|his|her|their) \w+|it|you|we|they) ",
+    re.I,
+)
+
+
+def _wanted(question: str) -> str:
+    """A customer's question as what they want, in the agent's perspective ("you'd like us to…")."""
+    q = _PLEASE_END.sub("", question)
+    if m := _TELL_ME.match(q):
+        return f"you'd like to know {_swap(q[m.end() :])}"
+    if m := _HOW_DO_I.match(q):
+        return f"you'd like to know {m.group(1).lower()} to {_swap(q[m.end() :])}"
+    if m := _ASK_TO.match(q):
+        return f"you'd like us to {_swap(q[m.end() :])}"
+    if m := _WH_BE.match(q):
+        wh, verb, subject = m.group(1).lower() or "whether", m.group(2).lower(), m.group(3)
+        return f"you'd like to know {wh} {_swap(subject)} {_swap(verb)} {_swap(q[m.end() :])}"
+    return f"you're asking {_swap(q[:1].lower() + q[1:])}"
+
+
+@lru_cache(maxsize=4096)
+def message_weight(text: str) -> float:
+    """The content weight of a message's most informative sentence."""
+    a = analyse(text)
+    return max((_sentence_weight(a, s) for s in a.sentences), default=0.0)
+
+
+def _sentence_weight(a: Analysed, s: Sentence) -> float:
+    """How much specific content one sentence carries (the sum of its words' weights)."""
+    return sum(tok.weight for tok in a.tokens[s.first : s.last])
