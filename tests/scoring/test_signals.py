@@ -302,6 +302,15 @@ def test_stuck_with_an_object_is_not_a_feeling() -> None:
     assert customer_view("I've been stuck on hold for an hour.").negative_families == {"frustration"}
 
 
+def test_torn_fabric_is_not_a_feeling(core: Rubric, scorer: OfflineScorer) -> None:
+    assert not customer_view("The sofa arrived torn and the box was torn open.").feelings
+    assert customer_view("I feel really torn about whether to cancel.").negative_families == {"struggle"}
+    assert customer_view("I'm torn between keeping it and sending it back.").negative_families == {"struggle"}
+    sofa = [customer("The sofa arrived with a big tear in the fabric. We saved for months for this.")]
+    result = score(scorer, core, "A torn sofa after months of saving, I see.", sofa)
+    assert not result.has(K.feeling_reflection)
+
+
 def test_not_coping_is_a_struggle_the_agent_can_name(core: Rubric, scorer: OfflineScorer) -> None:
     said = "My husband died and I'm trying to keep it all together, but the bills keep coming."
     assert customer_view(said).negative_families == {"struggle"}

@@ -299,11 +299,23 @@ _EFFORT = re.compile(
 _STUCK_OBJECT = re.compile(r" (?:the|a|an|it|them|this|that|my|your|his|her|our|their|some|one)\b")
 
 
+# "I feel torn", "you must be torn", "torn between": a person torn; "a torn sofa", "it arrived torn": fabric
+_TORN_PERSON = re.compile(
+    r"\b(?:feel\w*|felt|i'm|im|i am|you're|you are|we're|we are|be|been)\s+"
+    r"(?:(?:so|really|very|a bit|quite|pretty|completely|totally)\s+)*$"
+)
+_TORN_BETWEEN = re.compile(r" (?:between|up about|about whether|over whether)\b")
+
+
 def literal_feeling_word(low: str, m: re.Match[str]) -> bool:
-    """Whether a feeling word is used literally: "hard" of effort ("working hard"), "stuck" with an object."""
+    """Whether a feeling word is used literally: "hard" of effort ("working hard"), "stuck" with an object,
+    "torn" of a thing."""
     word = m.group()
     if word == "stuck":
         return _STUCK_OBJECT.match(low, m.end()) is not None
+    if word == "torn":
+        person = _TORN_PERSON.search(low[max(0, m.start() - 40) : m.start()]) is not None
+        return not person and _TORN_BETWEEN.match(low, m.end()) is None
     return word == "hard" and _EFFORT.search(low[max(0, m.start() - 24) : m.start()]) is not None
 
 
