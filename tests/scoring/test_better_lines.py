@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simcoach.content.rubric import Rubric
+from simcoach.content.vocabulary import SignalKind as K
 from simcoach.scoring.offline import OfflineScorer
 
 from .conftest import customer, score
@@ -99,10 +100,9 @@ def test_a_want_is_not_apologised_for(core: Rubric, scorer: OfflineScorer) -> No
 
 def test_a_feeling_inside_the_gist_is_not_named_twice(core: Rubric, scorer: OfflineScorer) -> None:
     lines = _lines(scorer, core, "Lovely. Now I'm annoyed about the broadband AND about this call.")
-    assert (
-        lines["mirroring"]
-        == "So you're annoyed about the broadband AND about this call. Have I got that right?"
-    )
+    mirroring = lines["mirroring"]
+    assert mirroring.startswith("So you're annoyed about the broadband AND about this call, and "), mirroring
+    assert not any(f in mirroring for f in _FEELINGS), mirroring  # no second name for the same feeling
     assert "right to feel" not in lines["deescalation"]
     assert "you're annoyed about the broadband" in lines["deescalation"]
 
@@ -131,3 +131,39 @@ def test_a_shortened_sentence_does_not_end_on_a_dangling_word(core: Rubric, scor
 def test_a_hesitant_opening_is_not_said_back(said: str, core: Rubric, scorer: OfflineScorer) -> None:
     line = _lines(scorer, core, said)["mirroring"]
     assert line.startswith("So you can't afford the payment this month."), line
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "The sofa arrived with a big tear in the fabric. We saved for months for this.",
+        "I'm furious. My card was declined at the shop in front of everyone.",
+        "There are three payments on my card I didn't make. I'm scared someone has my details.",
+        "My broadband has dropped every evening this week and I work from home.",
+    ],
+)
+def test_the_suggested_de_escalation_line_earns_the_top_level(
+    said: str, core: Rubric, qa: Rubric, scorer: OfflineScorer
+) -> None:
+    # an agent who says the better line word for word must not be marked down for it
+    for rubric, cid in ((core, "deescalation"), (qa, "acknowledgment")):
+        line = _lines(scorer, rubric, said)[cid]
+        again = score(scorer, rubric, line, [customer(said)]).scores[cid]
+        assert again.level == again.max_level, (line, again.reason)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'm furious. My card was declined at the shop in front of everyone.",
+        "There are three payments on my card I didn't make. I'm scared someone has my details.",
+        "I've been stuck at the airport for six hours with two kids and nobody will tell me anything.",
+    ],
+)
+def test_the_suggested_reflection_of_a_feeling_earns_the_top_level(
+    said: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    line = _lines(scorer, core, said)["mirroring"]
+    again = score(scorer, core, line, [customer(said)])
+    assert again.scores["mirroring"].level == 2, (line, [s.kind.value for s in again.signals])
+    assert not again.has(K.parroting), line

@@ -102,7 +102,9 @@ def _line(
         about = f"You mentioned {g}. " if g else ""
         return f"{about}Can you walk me through what happened, so I can put it right?"
     if measure is Measure.mirroring:
-        felt = f", and you're feeling {feel} about it" if feel and not felt_in_gist else ""
+        # the feeling named beside the facts, in words of our own: said back only in theirs, it is an echo
+        felt = ", and that's a lot to deal with" if felt_in_gist else ""
+        felt = felt or (f", and you're feeling {feel} about it" if feel else "")
         return f"{so}{felt}. Have I got that right?"
     if measure is Measure.ownership:
         return (

@@ -117,16 +117,20 @@ _ADVICE_WORDS = frozenset(
 _COPY_RUN = 7  # a copied run of this many words is parroting, not reflecting
 
 
-def _copied(agent: list[str], customer: list[str]) -> bool:
-    """Whether the agent's sentence echoes the customer verbatim: a shared run of ``_COPY_RUN`` words, or
-    (for a short sentence) the whole sentence found word for word in the customer's message."""
+def _copied(agent: list[str], customer: list[str]) -> set[int]:
+    """Which of the agent's words echo the customer verbatim: those in a shared run of ``_COPY_RUN`` words,
+    or (for a short sentence) all of them when the whole sentence is found word for word in the message."""
     if len(agent) < 5 or len(customer) < 5:
-        return False
+        return set()
     joined = " " + " ".join(customer) + " "
     if len(agent) <= _COPY_RUN:
-        return " " + " ".join(agent) + " " in joined
+        return set(range(len(agent))) if " " + " ".join(agent) + " " in joined else set()
     grams = {tuple(customer[i : i + _COPY_RUN]) for i in range(len(customer) - _COPY_RUN + 1)}
-    return any(tuple(agent[i : i + _COPY_RUN]) in grams for i in range(len(agent) - _COPY_RUN + 1))
+    out: set[int] = set()
+    for i in range(len(agent) - _COPY_RUN + 1):
+        if tuple(agent[i : i + _COPY_RUN]) in grams:
+            out.update(range(i, i + _COPY_RUN))
+    return out
 
 
 def _bucket(matches: Iterable[re.Match[str]], sentences: list[Sentence]) -> dict[int, re.Match[str]]:
@@ -249,7 +253,8 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         if eligible and (weight >= 1.8 or frame is not None or (about and weight >= 1.4)):
             reflects = _reflects(matched, cust_stems, views)
             said = [w.low for w in words]
-            if any(_copied(said, cw) for cw in cust_words):
+            echoed = set().union(*(_copied(said, cw) for cw in cust_words)) if cust_words else set()
+            if echoed and not _adds_feeling(a, words, echoed):
                 out.append(sig(SignalKind.parroting, a, s.start, s.end, reflects=reflects))
             else:
                 strength = min(1.0, weight / 3.0 + 0.3)
@@ -276,6 +281,18 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
             found = _feelings(t, s, low, frame is not None, frame_end, stock, outside, families, second)
             out.extend(found)
     return out
+
+
+def _adds_feeling(a: Analysed, words: list[Token], echoed: set[int]) -> bool:
+    """Whether a sentence names a feeling beside the words it repeats ("…, and you're feeling let down
+    about it"): a restatement that adds the feeling is a reflection, not an echo."""
+    for m in a.feelings():
+        if literal_feeling_word(a.low, m):
+            continue
+        at = [i for i, w in enumerate(words) if m.start() <= w.start < m.end()]
+        if at and not echoed.issuperset(at):
+            return True
+    return False
 
 
 def _reflects(
