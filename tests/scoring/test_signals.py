@@ -302,6 +302,14 @@ def test_stuck_with_an_object_is_not_a_feeling() -> None:
     assert customer_view("I've been stuck on hold for an hour.").negative_families == {"frustration"}
 
 
+def test_a_need_said_back_is_a_reflection_not_advice(core: Rubric, scorer: OfflineScorer) -> None:
+    locked = [customer("I'm locked out of my online banking and I need to pay a bill today.")]
+    said_back = "So you're locked out of your banking and you need to pay a bill today. Is that right?"
+    assert score(scorer, core, said_back, locked).scores["mirroring"].level >= 1
+    advice = score(scorer, core, "You need to reset your banking password in the app.", locked)
+    assert advice.scores["mirroring"].level == 0
+
+
 def test_torn_fabric_is_not_a_feeling(core: Rubric, scorer: OfflineScorer) -> None:
     assert not customer_view("The sofa arrived torn and the box was torn open.").feelings
     assert customer_view("I feel really torn about whether to cancel.").negative_families == {"struggle"}

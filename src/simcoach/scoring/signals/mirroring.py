@@ -17,7 +17,7 @@ from simcoach.scoring.signals import (
     negated_before,
     sig,
 )
-from simcoach.scoring.text import Analysed, Sentence, Token
+from simcoach.scoring.text import Analysed, Sentence, Token, words_of
 
 _P = LEXICON.patterns
 # A sentence that advises is not a reflection, whatever words of the customer's it reuses. "Maybe you…"
@@ -208,7 +208,12 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
             frames[start] = m
     stocks = _bucket(a.finditer("stock_frame"), sents) if not _STOCK_WORDS.isdisjoint(lows) else {}
     suggestions = (
-        _bucket(_SUGGESTION.finditer(a.low), sents) if recent and not _ADVICE_WORDS.isdisjoint(lows) else {}
+        _bucket(
+            (m for m in _SUGGESTION.finditer(a.low) if not _said_back(a.low, m, cust_words)),
+            sents,
+        )
+        if recent and not _ADVICE_WORDS.isdisjoint(lows)
+        else {}
     )
     feelings = _bucket(a.feelings(), sents) if recent and may_feel(a) else {}
     carried: re.Match[str] | None = None  # a frame that ends its sentence with ":" frames the next one
@@ -281,6 +286,18 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
             found = _feelings(t, s, low, frame is not None, frame_end, stock, outside, families, second)
             out.extend(found)
     return out
+
+
+def _said_back(low: str, m: re.Match[str], cust_words: list[list[str]]) -> bool:
+    """Whether advice-shaped words only repeat the customer's own ("…and you need to pay a bill today"
+    after "I need to pay a bill today"): a restatement of their need, not a suggestion."""
+    if "need" not in m.group() and "want" not in m.group():
+        return False  # "you should invite your friends" after "I should invite my friends" still advises
+    said = words_of(low[m.start() : m.end() + 40])[:5]
+    if len(said) < 4:
+        return False
+    phrase = " " + " ".join(said) + " "
+    return any(phrase in " " + " ".join(cw) + " " for cw in cust_words)
 
 
 def _adds_feeling(a: Analysed, words: list[Token], echoed: set[int]) -> bool:
