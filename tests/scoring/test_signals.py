@@ -310,6 +310,16 @@ def test_a_need_said_back_is_a_reflection_not_advice(core: Rubric, scorer: Offli
     assert advice.scores["mirroring"].level == 0
 
 
+def test_the_customers_own_but_said_back_cancels_nothing(core: Rubric, scorer: OfflineScorer) -> None:
+    fridge = [customer("The fridge was delivered but the driver refused to take the old one away.")]
+    text = "I'm sorry that the fridge was delivered but the driver refused to take the old one away."
+    result = score(scorer, core, text, fridge)
+    assert not result.has(K.understand_but), result.signals
+    assert result.has(K.specific_apology), result.signals
+    refusal = score(scorer, core, "I'm sorry about that, but the driver can't take old appliances.", fridge)
+    assert refusal.has(K.understand_but)
+
+
 def test_torn_fabric_is_not_a_feeling(core: Rubric, scorer: OfflineScorer) -> None:
     assert not customer_view("The sofa arrived torn and the box was torn open.").feelings
     assert customer_view("I feel really torn about whether to cancel.").negative_families == {"struggle"}

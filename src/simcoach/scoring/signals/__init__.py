@@ -12,7 +12,7 @@ from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON, NEGATIVE_FAMILIES, feeling_entries
 from simcoach.scoring.models import ChatTurn, Signal, Span, prebuilt
-from simcoach.scoring.text import Analysed, analyse, analyse_uncached, normalise
+from simcoach.scoring.text import Analysed, analyse, analyse_uncached, normalise, words_of
 
 _P = LEXICON.patterns
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
@@ -317,6 +317,16 @@ def literal_feeling_word(low: str, m: re.Match[str]) -> bool:
         person = _TORN_PERSON.search(low[max(0, m.start() - 40) : m.start()]) is not None
         return not person and _TORN_BETWEEN.match(low, m.end()) is None
     return word == "hard" and _EFFORT.search(low[max(0, m.start() - 24) : m.start()]) is not None
+
+
+def repeats_customer(low: str, pos: int, customers: Sequence[Sequence[str]], n: int = 4) -> bool:
+    """Whether the agent's next ``n`` words (at least four) from ``pos`` are the customer's own, said back
+    ("my" → "your")."""
+    said = words_of(low[pos : pos + 48])[:n]
+    if len(said) < 4:
+        return False
+    phrase = " " + " ".join(said) + " "
+    return any(phrase in " " + " ".join(words) + " " for words in customers)
 
 
 def negated_before(low: str, pos: int, window: int = 24) -> bool:

@@ -7,7 +7,7 @@ import re
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal
-from simcoach.scoring.signals import TurnInput, customer_span, negated_before, sig
+from simcoach.scoring.signals import TurnInput, customer_span, negated_before, repeats_customer, sig
 
 _P = LEXICON.patterns
 
@@ -59,19 +59,27 @@ def _constructive(low: str, pos: int) -> bool:
     return _GOOD_NEWS.match(tail) is not None
 
 
+def _cancels(low: str, but: re.Match[str], said_by_customer: list[tuple[str, ...]]) -> bool:
+    """Whether an "I understand / I'm sorry …, but" takes the acknowledgement back: not when the clause after
+    "but" helps ("…but I'll fix it today") or is the customer's own facts said back ("sorry the fridge came
+    but the driver refused to take the old one away")."""
+    return not (_constructive(low, but.end()) or repeats_customer(low, but.end(), said_by_customer))
+
+
 def trigger_signals(t: TurnInput) -> list[Signal]:
     """Escalating phrases: calm down, blame, policy walls, can't help, already said, "I understand, but"."""
     a = t.agent
     low = a.low
     out: list[Signal] = []
+    said_by_customer = [view.said for _, view in t.recent_customers]
     for name, kind in _TRIGGERS:
         for m in a.finditer(name):
             if kind is SignalKind.policy_hiding and a.search("alternative") is not None:
                 continue  # a "no" with a reason and an alternative is delivered well, not hidden behind
             if kind in (SignalKind.calm_down, SignalKind.blame) and negated_before(low, m.start(), 30):
                 continue
-            if kind is SignalKind.understand_but and _constructive(low, m.end()):
-                continue  # "I know it's hard, but I'll fix it / you can do this" does not cancel anything
+            if kind is SignalKind.understand_but and not _cancels(low, m, said_by_customer):
+                continue
             out.append(sig(kind, a, m.start(), m.end()))
             break
     last = t.last_customer
@@ -107,10 +115,12 @@ def apology_signals(t: TurnInput) -> list[Signal]:
         return []
     out: list[Signal] = []
     cust = t.recent_stems
+    said_by_customer = [view.said for _, view in t.recent_customers]
     for m in a.finditer("apology"):
         s = a.sentence_at(m.start())
         end = s.end if s is not None else len(low)
-        if _P["understand_but"].search(low[m.start() : end]) or negated_before(low, m.start(), 10):
+        but = _P["understand_but"].search(low, m.start(), end)
+        if (but is not None and _cancels(low, but, said_by_customer)) or negated_before(low, m.start(), 10):
             continue
         tail = low[m.end() : end]
         if _P["dismissive"].match(tail.strip()) or tail.strip().startswith(("if you", "that you feel")):

@@ -15,9 +15,10 @@ from simcoach.scoring.signals import (
     literal_feeling_word,
     may_feel,
     negated_before,
+    repeats_customer,
     sig,
 )
-from simcoach.scoring.text import Analysed, Sentence, Token, words_of
+from simcoach.scoring.text import Analysed, Sentence, Token
 
 _P = LEXICON.patterns
 # A sentence that advises is not a reflection, whatever words of the customer's it reuses. "Maybe you…"
@@ -293,11 +294,7 @@ def _said_back(low: str, m: re.Match[str], cust_words: list[list[str]]) -> bool:
     after "I need to pay a bill today"): a restatement of their need, not a suggestion."""
     if "need" not in m.group() and "want" not in m.group():
         return False  # "you should invite your friends" after "I should invite my friends" still advises
-    said = words_of(low[m.start() : m.end() + 40])[:5]
-    if len(said) < 4:
-        return False
-    phrase = " " + " ".join(said) + " "
-    return any(phrase in " " + " ".join(cw) + " " for cw in cust_words)
+    return repeats_customer(low, m.start(), cust_words, 5)
 
 
 def _adds_feeling(a: Analysed, words: list[Token], echoed: set[int]) -> bool:
