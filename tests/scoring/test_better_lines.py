@@ -167,3 +167,17 @@ def test_the_suggested_reflection_of_a_feeling_earns_the_top_level(
     again = score(scorer, core, line, [customer(said)])
     assert again.scores["mirroring"].level == 2, (line, [s.kind.value for s in again.signals])
     assert not again.has(K.parroting), line
+
+
+def test_a_shortened_sentence_does_not_end_on_a_subject(core: Rubric, scorer: OfflineScorer) -> None:
+    said = "I dropped the car off on Monday for a two-day repair and now you're saying it'll be another week."
+    line = _lines(scorer, core, said)["mirroring"]
+    assert "we're" not in line, line
+    assert "for a two-day repair." in line, line
+
+
+def test_the_personal_line_starts_a_sentence(qa: Rubric, scorer: OfflineScorer) -> None:
+    line = _lines(scorer, qa, "My parcel never arrived and it was a birthday present.")["personalisation"]
+    assert line.startswith("Since your parcel never arrived"), line
+    named = _lines(scorer, qa, "Hi, my name is Priya. My parcel never arrived.")["personalisation"]
+    assert named.startswith("Priya, since your parcel never arrived"), named

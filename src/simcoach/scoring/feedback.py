@@ -135,11 +135,8 @@ def _line(
             return f"{_CONDOLENCE}."
         return f"I'm sorry that {g}." if g and not asks else "I'm sorry you've had to contact us about this."
     if measure is Measure.personalisation:
-        return (
-            f"{name}since {g}, let me sort that out for you now."
-            if g
-            else f"{name}let me sort this out for you now."
-        )
+        line = f"since {g}, let me sort that out for you now." if g else "let me sort this out for you now."
+        return f"{name}{line}" if name else line[:1].upper() + line[1:]
     if measure is Measure.script:
         # no verdict such as "that's not good enough": a customer who cannot pay a bill did nothing wrong,
         # and the company may not have either; what makes the line personal is their own situation

@@ -82,6 +82,15 @@ def _object_position(pieces: list[str], i: int) -> bool:
     return True  # the last word
 
 
+# a subject left without its verb when a sentence is cut short ("…and now you're")
+_SUBJECT = re.compile(r"(?:i|you|we|they|he|she|it|that|there|who)['’](?:m|re|s|ve|ll|d)")
+
+
+def _dangles(word: str) -> bool:
+    """Whether a shortened sentence may not end on this word ("at the", "and now you're")."""
+    return word in LEXICON.stopwords or _SUBJECT.fullmatch(word) is not None
+
+
 @lru_cache(maxsize=4096)
 def gist(text: str, max_words: int) -> str:
     """The customer's most informative sentence, in the agent's perspective, short enough to say back.
@@ -120,7 +129,7 @@ def gist(text: str, max_words: int) -> str:
         if comma > len(cut) // 2:
             text = cut[:comma]
         else:  # "…changed the wifi password at the": end on the last word that carries content
-            while len(kept) > 3 and kept[-1].lower().strip(",;:") in LEXICON.stopwords:
+            while len(kept) > 3 and _dangles(kept[-1].lower().strip(",;:")):
                 kept.pop()
             text = " ".join(kept).rstrip(",;:")
     if best.question_mark:
