@@ -8,7 +8,7 @@ from simcoach.content.rubric import Rubric
 from simcoach.content.vocabulary import SignalKind as K
 from simcoach.scoring.offline import OfflineScorer
 
-from .conftest import customer, score
+from .conftest import agent, customer, score
 
 _FEELINGS = ("frustrated", "angry", "worried", "upset", "let down", "confused", "fed up", "right to feel")
 
@@ -89,6 +89,32 @@ def test_a_death_is_met_with_condolence_not_an_apology_for_the_facts(
     assert qa_lines["apology"] == "I'm so sorry for your loss."
     assert "not good enough" not in qa_lines["delivery"]
     assert "I'm sorry that" not in " ".join(qa_lines.values())
+
+
+def test_after_a_death_nothing_is_put_right_or_chased(
+    core: Rubric, qa: Rubric, scorer: OfflineScorer
+) -> None:
+    said = "My husband died last month and the broadband account is still in his name."
+    for rubric in (core, qa):
+        for cid, line in _lines(scorer, rubric, said, "Account number?").items():
+            for jarring in ("put it right", "sort that out", "5pm", "Have I got that right"):
+                assert jarring not in line, (cid, line)
+    line = _lines(scorer, core, said)["deescalation"]
+    assert score(scorer, core, line, [customer(said)]).scores["deescalation"].level == 3, line
+
+
+def test_condolence_is_offered_once(core: Rubric, qa: Rubric, scorer: OfflineScorer) -> None:
+    context = [
+        customer("My husband died last month and the broadband account is still in his name."),
+        agent("I'm so sorry for your loss. I can help with the account."),
+        customer("Thank you. I want to keep the email address our whole family has used for years."),
+    ]
+    for rubric in (core, qa):
+        result = score(scorer, rubric, "Okay.", context)
+        for cid, s in result.scores.items():
+            assert "your loss" not in s.feedback.better_line, (cid, s.feedback.better_line)
+    probe = score(scorer, core, "Okay.", context).scores["probing"].feedback.better_line
+    assert "keep the email address" in probe, probe
 
 
 def test_a_want_is_not_apologised_for(core: Rubric, scorer: OfflineScorer) -> None:

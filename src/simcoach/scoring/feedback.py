@@ -70,22 +70,63 @@ def better_line(measure: Measure, t: TurnInput) -> str:
             feeling_word(t),
             t.customer_name or "",
             t.bereaved,
+            t.bereaved and any(_CONDOLED.search(e.low) for e in t.agents),
         )
-    text, sarcastic, feel, name, loss = cast(tuple[str, bool, str, str, bool], grounds)
-    return _line(measure, text, sarcastic, feel, name, disclosure, loss)
+    text, sarcastic, feel, name, loss, condoled = cast(tuple[str, bool, str, str, bool, bool], grounds)
+    return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled)
 
 
 # a death in the family: a better line offers condolence first, not an apology for the facts
 _CONDOLENCE = "I'm so sorry for your loss"
+_CONDOLED = re.compile(r"\b(?:your loss|condolence)")
+# after a death nothing is "put right" or "sorted out", and no update "by 5pm" is chased: one gentle promise
+_LOSS_STEP = (
+    "I'll take care of this myself and confirm each step with you in writing today, "
+    "so you won't have to explain it again."
+)
 _WANTS = re.compile(
     r"you(?:'d| would)? (?:really |just )?(?:like|want|need|wish|hope)\b"
     r"|you'd rather|you're (?:asking|hoping)"
 )
 
 
+def _loss_line(
+    measure: Measure, so: str, wants: str, feel: str, felt_in_gist: bool, name: str, condoled: bool
+) -> str:
+    """The better line after the customer reported a death: condolence once, then no chasing or fixing."""
+    opener = "" if condoled else f"{_CONDOLENCE}. "
+    felt = f", and you're feeling {feel} about it" if feel and not felt_in_gist else ""
+    if measure is Measure.probing:
+        if wants:  # "I want to keep the house number": ask about that, not about the loss
+            return f"{opener}Of course: {wants}. Can you tell me a bit more about what matters most to you?"
+        return f"{opener}Take your time. What would help you most with this right now?"
+    if measure in (Measure.mirroring, Measure.acknowledgment):
+        return f"{opener}{so}{felt or ', and that is a lot to deal with at once'}."
+    if measure in (Measure.deescalation, Measure.ownership):
+        ack = f"{_CONDOLENCE}, and thank you for telling me. " if not condoled else ""
+        if measure is Measure.deescalation and condoled:
+            ack = f"I can hear how {feel} you are. " if feel else "That is a lot to deal with at once. "
+        return f"{ack}{_LOSS_STEP}" if measure is Measure.deescalation else _LOSS_STEP
+    if measure is Measure.apology:
+        return (
+            f"{_CONDOLENCE}."
+            if not condoled
+            else "I'm sorry you've had to deal with this on top of everything."
+        )
+    care = "et me take care of everything I can for you today."
+    return f"{name}{opener}{'L' if opener or not name else 'l'}{care}"
+
+
 @lru_cache(maxsize=8192)
 def _line(
-    measure: Measure, text: str, sarcastic: bool, feel: str, customer_name: str, disclosure: str, loss: bool
+    measure: Measure,
+    text: str,
+    sarcastic: bool,
+    feel: str,
+    customer_name: str,
+    disclosure: str,
+    loss: bool,
+    condoled: bool = False,
 ) -> str:
     """The better line for one measure and one customer message (cached: batch runs repeat contexts)."""
     g = gist(text, 14)
@@ -96,6 +137,8 @@ def _line(
     name = f"{customer_name}, " if customer_name else ""
     so = f"So {g}" if g else "So this has really got on top of you"
     sarcasm = "That doesn't sound like a good day at all. " if sarcastic else ""
+    if loss and not disclosure:
+        return _loss_line(measure, so, g if asks else "", feel, felt_in_gist, name, condoled)
     if measure is Measure.probing:
         if asks:
             return f"Of course: {g}. So I get it right, can you tell me a bit more about what you need?"
