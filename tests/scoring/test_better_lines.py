@@ -141,7 +141,10 @@ def test_the_delivery_line_passes_no_verdict_on_hardship(qa: Rubric, scorer: Off
 
 
 def test_a_shortened_sentence_does_not_end_on_a_dangling_word(core: Rubric, scorer: OfflineScorer) -> None:
-    said = "Well, my son and his best mate from uni changed the wifi password at the weekend and told nobody."
+    said = (
+        "Well, my son and his best mate from uni changed the wifi password at the weekend "
+        "without telling anyone in the house."
+    )
     line = _lines(scorer, core, said)["mirroring"]
     assert "from uni changed the wifi password." in line, line  # cut at 14 words: "…password at the"
 
@@ -207,3 +210,11 @@ def test_the_personal_line_starts_a_sentence(qa: Rubric, scorer: OfflineScorer) 
     assert line.startswith("Since your parcel never arrived"), line
     named = _lines(scorer, qa, "Hi, my name is Priya. My parcel never arrived.")["personalisation"]
     assert named.startswith("Priya, since your parcel never arrived"), named
+
+
+def test_a_long_sentence_is_said_back_to_the_end_of_a_clause(core: Rubric, scorer: OfflineScorer) -> None:
+    said = "She started a new job and I think she might have met someone at work that she likes more than me."
+    assert _lines(scorer, core, said)["mirroring"].startswith("So she started a new job."), said
+    # a few words over the limit: kept whole, since the last clause is often the stake
+    said = "You cancelled my flight with two hours' notice and I'm stuck at the airport with two kids."
+    assert "you're stuck at the airport with two kids" in _lines(scorer, core, said)["mirroring"]

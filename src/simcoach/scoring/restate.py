@@ -82,6 +82,23 @@ def _object_position(pieces: list[str], i: int) -> bool:
     return True  # the last word
 
 
+# words that open a new clause: a sentence cut short ends before them, not inside the clause they open
+_CLAUSE_OPENERS = frozenset({"and", "but", "because", "so", "or", "while", "when", "as", "until", "since"})
+_MIN_CLAUSE = 5  # words a cut must keep; fewer say too little to be worth saying back
+_OVERRUN = 4  # words past the limit a sentence may run before it is cut
+
+
+def _clause_cut(kept: list[str]) -> list[str]:
+    """The longest run of whole clauses in ``kept`` ("She has started a new job" of "…job and I think she
+    might have met"), or ``kept`` itself when no clause ends after ``_MIN_CLAUSE`` words."""
+    for i in range(len(kept) - 1, _MIN_CLAUSE - 1, -1):
+        if kept[i - 1].endswith((",", ";")):
+            return kept[:i]
+        if kept[i].lower() in _CLAUSE_OPENERS:
+            return kept[:i]
+    return kept
+
+
 # a subject left without its verb when a sentence is cut short ("…and now you're")
 _SUBJECT = re.compile(r"(?:i|you|we|they|he|she|it|that|there|who)['’](?:m|re|s|ve|ll|d)")
 
@@ -122,16 +139,13 @@ def gist(text: str, max_words: int) -> str:
     for _ in range(3):
         text = _PREFACE.sub("", _LEAD.sub("", text))
     words = text.split()
-    if len(words) > max_words:
-        kept = words[:max_words]
-        cut = " ".join(kept)
-        comma = cut.rfind(",")
-        if comma > len(cut) // 2:
-            text = cut[:comma]
-        else:  # "…changed the wifi password at the": end on the last word that carries content
-            while len(kept) > 3 and _dangles(kept[-1].lower().strip(",;:")):
-                kept.pop()
-            text = " ".join(kept).rstrip(",;:")
+    # a sentence that ends a few words past the limit is kept whole: its last clause is often the stake
+    # ("…and I'm stuck at the airport with two kids"); a longer one ends after its last whole clause
+    if len(words) > max_words + _OVERRUN:
+        kept = _clause_cut(words[:max_words])
+        while len(kept) > 3 and _dangles(kept[-1].lower().strip(",;:")):
+            kept.pop()  # "…changed the wifi password at the": end on the last word that carries content
+        text = " ".join(kept).rstrip(",;:")
     if best.question_mark:
         return _wanted(text)
     text = _swap(text)
