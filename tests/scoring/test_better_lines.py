@@ -25,6 +25,12 @@ def _lines(scorer: OfflineScorer, rubric: Rubric, said: str, reply: str = "Sure.
         ("How do I reset my password?", "how to reset your password"),
         ("Could you cancel my order please?", "you'd like us to cancel your order"),
         ("Why is my bill so high this month?", "you'd like to know why your bill is so high this month"),
+        ("What time is the engineer coming?", "you'd like to know what time the engineer is coming"),
+        ("Where is my parcel?", "you'd like to know where your parcel is"),
+        ("Do you deliver to Leeds on Sundays?", "you'd like to know whether we deliver to Leeds on Sundays"),
+        ("Can I change my flight?", "you'd like to know whether you can change your flight"),
+        ("Have you received my claim form?", "you'd like to know whether we have received your claim form"),
+        ("Am I going to lose my deposit?", "you'd like to know whether you are going to lose your deposit"),
     ],
 )
 def test_a_question_is_said_back_as_what_the_customer_wants(

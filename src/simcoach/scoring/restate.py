@@ -160,13 +160,21 @@ _TELL_ME = re.compile(
 _ASK_TO = re.compile(_MODAL_YOU, re.I)
 _HOW_DO_I = re.compile(r"^(how|where|when) (?:do|can|should|would) (?:i|we) ", re.I)
 _PLEASE_END = re.compile(r",? please$", re.I)
-# "why is my bill so high" → "why my bill is so high": the subject is a pronoun or a determiner and a noun
-_WH_BE = re.compile(
-    r"^(what|why|how|when|where|who|which \w+|)(?: \w+)? ?"
-    r"(is|are|was|were|has|have|hasn't|haven't|isn't|aren't) "
-    r"((?:my|the|this|that|our|your|his|her|their) \w+|it|you|we|they) ",
+# an inverted question: "what time is the engineer coming" → "what time the engineer is coming",
+# "can I change my flight" → "whether you can change your flight"
+_INVERTED = re.compile(
+    r"^(?P<wh>(?:what|which|whose|how)(?: \w+){0,2}?|why|when|where|who|)\s*"
+    r"(?P<aux>am|is|are|was|were|has|have|had|isn't|aren't|wasn't|hasn't|haven't|do|does|did|don't|doesn't|didn't"
+    r"|can|could|will|would|should|may|might|shall|can't|won't)\s+"
+    r"(?P<subject>(?:my|the|this|that|our|your|his|her|their|these|those|a|an) \w+|i|it|you|we|they|he|she"
+    r"|there)\b\s*(?P<rest>.*)$",
     re.I,
 )
+# the subject from the agent's side: "I" → "you", "you" → "we" ("my X" → "your X" through _swap)
+_SUBJECT_SWAP = {"i": "you", "you": "we", "we": "you"}
+_PAST_OR_THIRD = frozenset({"does", "did", "doesn't", "didn't"})
+# the verb after a swapped subject: "I am / I was" → "you are / you were"
+_AGREE = {("i", "am"): "are", ("i", "was"): "were", ("you", "were"): "were"}
 
 
 def _wanted(question: str) -> str:
@@ -178,9 +186,15 @@ def _wanted(question: str) -> str:
         return f"you'd like to know {m.group(1).lower()} to {_swap(q[m.end() :])}"
     if m := _ASK_TO.match(q):
         return f"you'd like us to {_swap(q[m.end() :])}"
-    if m := _WH_BE.match(q):
-        wh, verb, subject = m.group(1).lower() or "whether", m.group(2).lower(), m.group(3)
-        return f"you'd like to know {wh} {_swap(subject)} {_swap(verb)} {_swap(q[m.end() :])}"
+    if m := _INVERTED.match(q):
+        wh = m["wh"].lower() or "whether"
+        aux, subject = m["aux"].lower(), m["subject"]
+        said = _SUBJECT_SWAP.get(subject.lower()) or _swap(subject)
+        rest = _swap(m["rest"]) if m["rest"] else ""
+        if aux in _PAST_OR_THIRD:  # "how did we cope" would need "coped": keep the question's order
+            return " ".join(part for part in ("you're asking", m["wh"].lower(), aux, said, rest) if part)
+        verb = "" if aux == "do" else _AGREE.get((subject.lower(), aux), aux)
+        return " ".join(part for part in ("you'd like to know", wh, said, verb, rest) if part)
     return f"you're asking {_swap(q[:1].lower() + q[1:])}"
 
 
