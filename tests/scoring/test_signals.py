@@ -233,6 +233,22 @@ def test_signal_fires_with_a_span_quoting_it(
         ),
         (K.ignored_question, [customer("What's the point of this chat?")], "Thanks for contacting us today."),
         (K.ignored_question, [customer("Is anyone there listening?")], "Thanks for contacting us today."),
+        # accusing jabs from the shipped scenarios: answered by a reflection, not ignored
+        (
+            K.ignored_question,
+            [customer("So it's my fault, is it?")],
+            "It sounds like losing your job has turned everything upside down.",
+        ),
+        (
+            K.ignored_question,
+            [customer("That's not really what I asked, though, is it?")],
+            "You're right, let me look at the charge itself now.",
+        ),
+        (
+            K.ignored_question,
+            [customer("So you're saying pay it or else?")],
+            "What would a manageable monthly amount look like for you?",
+        ),
         # "I'm sure you understand…" talks down to the customer; it reassures nobody
         (K.reassurance, UPSET, "I'm sure you understand that refunds take time."),
         (K.reassurance, UPSET, "I'm sure you can appreciate we have rules about double charges."),
