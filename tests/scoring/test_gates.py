@@ -66,3 +66,13 @@ def test_first_words_of_a_pattern() -> None:
     assert prefixes == tuple("0123456789")
     assert ascii_only((whole, prefixes))
     assert first_words(r"\b(?:[0-9a-z]+ days|today)\b") is None  # a wider class: no word list
+
+
+def test_understand_but_never_matches_without_but_or_however() -> None:
+    # the trigger pass skips the pattern when neither word is in the turn: sound only if every match holds one
+    pattern = LEXICON.patterns["understand_but"]
+    texts = [*_texts(), "I understand, BUT no.", "Sorry…but that's it", "I hear you;however, it's policy."]
+    for text in texts:
+        a = analyse_uncached(text)
+        if pattern.search(a.low) is not None:
+            assert not {"but", "however"}.isdisjoint(a.lows), text

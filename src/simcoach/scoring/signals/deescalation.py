@@ -21,6 +21,7 @@ _TRIGGERS: tuple[tuple[str, SignalKind], ...] = (
     ("dismissive", SignalKind.dismissive),
     ("hostile", SignalKind.hostile_language),
 )
+_BUT = frozenset({"but", "however"})
 _DIGIT = re.compile(r"\d")
 _VAGUE_WORDS = frozenset(
     {"soon", "possible", "asap", "shortly", "due", "point", "while", "eventually", "when", "whenever"}
@@ -73,6 +74,8 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
     out: list[Signal] = []
     said_by_customer = [view.said for _, view in t.recent_customers]
     for name, kind in _TRIGGERS:
+        if kind is SignalKind.understand_but and _BUT.isdisjoint(a.lows):
+            continue  # the pattern ends in "but" or "however": without either word it cannot match (speed)
         for m in a.finditer(name):
             if kind is SignalKind.policy_hiding and a.search("alternative") is not None:
                 continue  # a "no" with a reason and an alternative is delivered well, not hidden behind
