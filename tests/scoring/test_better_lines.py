@@ -224,3 +224,26 @@ def test_a_long_sentence_is_said_back_to_the_end_of_a_clause(core: Rubric, score
     # a few words over the limit: kept whole, since the last clause is often the stake
     said = "You cancelled my flight with two hours' notice and I'm stuck at the airport with two kids."
     assert "you're stuck at the airport with two kids" in _lines(scorer, core, said)["mirroring"]
+
+
+def test_an_apology_names_what_went_wrong_not_the_stake(qa: Rubric, scorer: OfflineScorer) -> None:
+    context = [
+        customer("My boiler still isn't working."),
+        agent("I'm really sorry for the inconvenience, we appreciate your patience."),
+        customer("It's been five days. I have a newborn baby in the house."),
+    ]
+    line = score(scorer, qa, "Okay.", context).scores["apology"].feedback.better_line
+    assert line == "I'm sorry that your boiler still isn't working.", line
+    loyal = "Why has my subscription gone up by £5 without any warning? I've been a customer for ten years."
+    line = _lines(scorer, qa, loyal)["apology"]
+    assert "customer for ten years" not in line, line  # nobody is sorry for their loyalty
+
+
+def test_the_suggested_apology_is_not_cancelled_by_the_customers_own_but(
+    qa: Rubric, scorer: OfflineScorer
+) -> None:
+    said = "My parcel says delivered but it never arrived. It was my daughter's birthday present."
+    line = _lines(scorer, qa, said)["apology"]
+    again = score(scorer, qa, line, [customer(said)])
+    assert not again.has(K.understand_but), line
+    assert again.scores["apology"].level == 2, line

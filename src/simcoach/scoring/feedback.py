@@ -11,8 +11,8 @@ from simcoach.content.vocabulary import Measure, SignalKind, members
 from simcoach.scoring.levels import Judgement, Plan
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
-from simcoach.scoring.restate import gist, message_weight
-from simcoach.scoring.signals import TurnInput
+from simcoach.scoring.restate import gist, message_weight, sentence_weight
+from simcoach.scoring.signals import CustomerView, TurnInput
 
 K = members(SignalKind)  # plain attributes: see members()
 _FEELING_WORD = {
@@ -71,13 +71,36 @@ def better_line(measure: Measure, t: TurnInput) -> str:
             t.customer_name or "",
             t.bereaved,
             t.bereaved and any(_CONDOLED.search(e.low) for e in t.agents),
+            # an apology names what went wrong: the latest sentence that complains, not the latest message
+            next((c for _, v in reversed(t.customers[-3:]) if (c := _complaint(v))), "")
+            # no sentence names a fault, but the message is upset: what it says is what went wrong for them
+            or (view.a.text if view.negative_families else ""),
         )
-    text, sarcastic, feel, name, loss, condoled = cast(tuple[str, bool, str, str, bool, bool], grounds)
-    return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled)
+    text, sarcastic, feel, name, loss, condoled, complaint = cast(
+        tuple[str, bool, str, str, bool, bool, str], grounds
+    )
+    return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, complaint)
+
+
+def _complaint(view: CustomerView) -> str:
+    """The customer's most informative statement that reports something wrong, or "" (what an apology can
+    name: "My boiler still isn't working", not "I have a newborn baby in the house" nor "I'm so angry")."""
+    a = view.a
+    best, best_w = "", 0.0
+    for s in a.sentences:
+        seg = a.low[s.start : s.end]
+        if s.question_mark or _P_COMPLAINT.search(seg) is None or _P_SARCASM.search(seg) is not None:
+            continue
+        w = sentence_weight(a, s)
+        if w > best_w:
+            best, best_w = a.text[s.start : s.end], w
+    return best
 
 
 # a death in the family: a better line offers condolence first, not an apology for the facts
 _CONDOLENCE = "I'm so sorry for your loss"
+_P_COMPLAINT = LEXICON.patterns["complaint_cue"]
+_P_SARCASM = LEXICON.patterns["sarcasm_cue"]
 _CONDOLED = re.compile(r"\b(?:your loss|condolence)")
 # after a death nothing is "put right" or "sorted out", and no update "by 5pm" is chased: one gentle promise
 _LOSS_STEP = (
@@ -127,11 +150,15 @@ def _line(
     disclosure: str,
     loss: bool,
     condoled: bool = False,
+    complaint: str = "",
 ) -> str:
     """The better line for one measure and one customer message (cached: batch runs repeat contexts)."""
     g = gist(text, 14)
     # the customer asked or said what they want: say it back, and apologise for nothing
     asks = _WANTS.match(g) is not None
+    # what an apology names: "I'm sorry that your boiler still isn't working", never "…that you have a baby"
+    wrong = g if g and not asks and _P_COMPLAINT.search(g.lower()) else ""
+    wrong = wrong or (gist(complaint, 14) if complaint else "")
     # "you're annoyed about the broadband": the gist names the feeling already, so it is not named again
     felt_in_gist = bool(feel) and LEXICON.feeling.search(g.lower()) is not None
     name = f"{customer_name}, " if customer_name else ""
@@ -160,7 +187,9 @@ def _line(
             ack = f"That's completely fair: {g}. "
         elif feel and g:
             ack = f"It makes sense to feel {feel}: {g}. " if asks else ""
-            ack = ack or f"I'm sorry that {g}; you have every right to feel {feel}. "
+            if not ack:
+                ack = f"It makes sense to feel {feel}: {g}. "
+                ack = f"I'm sorry that {wrong}; you have every right to feel {feel}. " if wrong else ack
         elif feel:
             ack = f"I can hear how {feel} you are. "
         else:
@@ -176,7 +205,7 @@ def _line(
     if measure is Measure.apology:
         if loss:
             return f"{_CONDOLENCE}."
-        return f"I'm sorry that {g}." if g and not asks else "I'm sorry you've had to contact us about this."
+        return f"I'm sorry that {wrong}." if wrong else "I'm sorry you've had to contact us about this."
     if measure is Measure.personalisation:
         line = f"since {g}, let me sort that out for you now." if g else "let me sort this out for you now."
         return f"{name}{line}" if name else line[:1].upper() + line[1:]

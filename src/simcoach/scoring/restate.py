@@ -122,7 +122,7 @@ def gist(text: str, max_words: int) -> str:
         for s in a.sentences:
             if statements_only and s.question_mark:
                 continue
-            w = _sentence_weight(a, s)
+            w = sentence_weight(a, s)
             if w > best_w or (w == best_w and best is not None):
                 best, best_w = s, w
         if best_w >= 1.0:
@@ -202,9 +202,9 @@ def _wanted(question: str) -> str:
 def message_weight(text: str) -> float:
     """The content weight of a message's most informative sentence."""
     a = analyse(text)
-    return max((_sentence_weight(a, s) for s in a.sentences), default=0.0)
+    return max((sentence_weight(a, s) for s in a.sentences), default=0.0)
 
 
-def _sentence_weight(a: Analysed, s: Sentence) -> float:
+def sentence_weight(a: Analysed, s: Sentence) -> float:
     """How much specific content one sentence carries (the sum of its words' weights)."""
     return sum(tok.weight for tok in a.tokens[s.first : s.last])

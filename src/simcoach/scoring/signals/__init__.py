@@ -320,10 +320,10 @@ def literal_feeling_word(low: str, m: re.Match[str]) -> bool:
 
 
 def repeats_customer(low: str, pos: int, customers: Sequence[Sequence[str]], n: int = 4) -> bool:
-    """Whether the agent's next ``n`` words (at least four) from ``pos`` are the customer's own, said back
+    """Whether the agent's next ``n`` words (at least three) from ``pos`` are the customer's own, said back
     ("my" → "your")."""
     said = words_of(low[pos : pos + 48])[:n]
-    if len(said) < 4:
+    if len(said) < 3:
         return False
     phrase = " " + " ".join(said) + " "
     return any(phrase in " " + " ".join(words) + " " for words in customers)
