@@ -247,3 +247,12 @@ def test_the_suggested_apology_is_not_cancelled_by_the_customers_own_but(
     again = score(scorer, qa, line, [customer(said)])
     assert not again.has(K.understand_but), line
     assert again.scores["apology"].level == 2, line
+
+
+def test_a_frame_with_the_specifics_is_not_called_a_stock_phrase(core: Rubric, scorer: OfflineScorer) -> None:
+    sofa = [customer("The sofa arrived with a big tear in the fabric. We saved for months for this.")]
+    framed = "I can see why that matters: the sofa arrived with a big tear in it. I'll replace it today."
+    for cid, s in score(scorer, core, framed, sofa).scores.items():
+        assert "stock phrase" not in s.feedback.missing, (cid, s.feedback.missing)
+    alone = score(scorer, core, "I understand. I'll look into it.", sofa).scores["mirroring"]
+    assert "stock phrase" in alone.feedback.missing

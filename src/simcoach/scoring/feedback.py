@@ -275,6 +275,7 @@ _MISSING: dict[Measure, str] = {
 }
 
 
+_SPECIFIC = frozenset({K.content_reflection, K.feeling_reflection, K.validation, K.specific_apology})
 _ASKING = frozenset({Measure.deescalation, Measure.probing})  # measures that note an ignored question
 
 
@@ -283,6 +284,9 @@ def build_feedback(p: Plan, j: Judgement, t: TurnInput, kinds: list[SignalKind])
     worked = tuple(dict.fromkeys(s.kind for s in j.evidence if s.kind in _WORKED))
     allowed = p.allowed
     problems = tuple(dict.fromkeys(k for k in kinds if k in allowed and k in _PROBLEM))
+    if K.stock_frame in problems and (K.parroting in problems or not _SPECIFIC.isdisjoint(worked)):
+        # "I can see why that matters: the sofa arrived torn" is a frame with the specifics: not "alone"
+        problems = tuple(k for k in problems if k is not K.stock_frame)
     ignored = p.measure in _ASKING and K.ignored_question in kinds
     short = j.applicable and j.level < p.top
     return _feedback(p.measure, worked, problems, ignored, short, better_line(p.measure, t))
