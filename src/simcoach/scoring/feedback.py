@@ -12,7 +12,8 @@ from simcoach.scoring.levels import Judgement, Plan
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
 from simcoach.scoring.restate import gist, message_weight, sentence_weight
-from simcoach.scoring.signals import CustomerView, TurnInput
+from simcoach.scoring.signals import TurnInput
+from simcoach.scoring.text import analyse
 
 K = members(SignalKind)  # plain attributes: see members()
 _FEELING_WORD = {
@@ -72,7 +73,7 @@ def better_line(measure: Measure, t: TurnInput) -> str:
             t.bereaved,
             t.bereaved and any(_CONDOLED.search(e.low) for e in t.agents),
             # an apology names what went wrong: the latest sentence that complains, not the latest message
-            next((c for _, v in reversed(t.customers[-3:]) if (c := _complaint(v))), "")
+            next((c for _, v in reversed(t.customers[-3:]) if (c := _complaint(v.a.text))), "")
             # no sentence names a fault, but the message is upset: what it says is what went wrong for them
             or (view.a.text if view.negative_families else ""),
         )
@@ -82,10 +83,11 @@ def better_line(measure: Measure, t: TurnInput) -> str:
     return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, complaint)
 
 
-def _complaint(view: CustomerView) -> str:
+@lru_cache(maxsize=4096)
+def _complaint(text: str) -> str:
     """The customer's most informative statement that reports something wrong, or "" (what an apology can
     name: "My boiler still isn't working", not "I have a newborn baby in the house" nor "I'm so angry")."""
-    a = view.a
+    a = analyse(text)
     best, best_w = "", 0.0
     for s in a.sentences:
         seg = a.low[s.start : s.end]

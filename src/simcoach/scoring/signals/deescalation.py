@@ -155,10 +155,9 @@ def support_signals(t: TurnInput) -> list[Signal]:
         s = a.sentence_at(m.start())
         end = s.end if s is not None else m.end()
         start = s.start if s is not None else m.start()
+        # "I can see why that matters: the sofa arrived torn" names its cause after the colon
         if low[:end].rstrip().endswith(":") and (cause := a.sentence_at(end + 1)) is not None:
-            end = (
-                cause.end
-            )  # "I can see why that matters: the sofa arrived torn" names its cause after the colon
+            end = cause.end
         seg_tokens = [tok for tok in a.tokens if start <= tok.start < end and tok.content]
         specific = (
             any(tok.stem in cust for tok in seg_tokens) or LEXICON.feeling.search(low[start:end]) is not None
