@@ -138,8 +138,10 @@ def _loss_line(
             if not condoled
             else "I'm sorry you've had to deal with this on top of everything."
         )
-    care = "et me take care of everything I can for you today."
-    return f"{name}{opener}{'L' if opener or not name else 'l'}{care}"
+    care = "let me take care of everything I can for you today."
+    if opener or not name:  # a sentence of its own: "Ruth, I'm so sorry for your loss. Let me…"
+        care = care[:1].upper() + care[1:]
+    return f"{name}{opener}{care}"
 
 
 @lru_cache(maxsize=8192)
@@ -188,10 +190,10 @@ def _line(
         elif felt_in_gist:
             ack = f"That's completely fair: {g}. "
         elif feel and g:
-            ack = f"It makes sense to feel {feel}: {g}. " if asks else ""
-            if not ack:
+            if wrong and not asks:
+                ack = f"I'm sorry that {wrong}; you have every right to feel {feel}. "
+            else:
                 ack = f"It makes sense to feel {feel}: {g}. "
-                ack = f"I'm sorry that {wrong}; you have every right to feel {feel}. " if wrong else ack
         elif feel:
             ack = f"I can hear how {feel} you are. "
         else:
