@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from simcoach.content.loader import load_library
-from simcoach.content.vocabulary import Band, Intent
+from simcoach.content.vocabulary import Band, Intent, SignalKind
 from simcoach.sim.rng import Rng, seed_state
-from simcoach.sim.scripted import ScriptedCustomer, agent_words, fill, pieces
+from simcoach.sim.scripted import ScriptedCustomer, agent_words, fill, pieces, throws_back_unsaid
 
 REPO = Path(__file__).resolve().parents[2]
 LIBRARY = load_library([REPO], root=REPO)
@@ -88,3 +88,28 @@ def test_sarcastic_customer_throws_the_agents_words_back() -> None:
 
     texts = [t for seed in range(12) for t in asyncio.run(replies(seed))]
     assert any("looking into it" in t.lower() or "glad to hear it" in t.lower() for t in texts)
+
+
+def test_a_line_throwing_back_calm_down_needs_the_agent_to_have_said_it() -> None:
+    c = customer("policy-no-late-return")
+    calm = "DON'T tell me to calm down over £229 of my money."
+    quoted = "'I understand, but.' Everyone understands. Nobody does anything."
+    policy = frozenset({SignalKind.policy_hiding})
+    picked = {c.pick(Intent.triggered, Band.heated, Rng(seed_state(s)), [], fired=policy) for s in range(60)}
+    assert calm not in picked
+    assert quoted not in {
+        c.pick(Intent.triggered, Band.tense, Rng(seed_state(s)), [], fired=policy) for s in range(60)
+    }
+    told = frozenset({SignalKind.calm_down})
+    assert calm in {
+        c.pick(Intent.triggered, Band.heated, Rng(seed_state(s)), [], fired=told) for s in range(60)
+    }
+
+
+def test_only_thrown_back_phrases_count_not_the_customers_own_words() -> None:
+    nothing: frozenset[SignalKind] = frozenset()
+    assert throws_back_unsaid("DON'T tell me to calm down. You took my money twice.", nothing)
+    assert throws_back_unsaid("'I understand, but.' Everyone understands.", nothing)
+    assert not throws_back_unsaid("Sorry, but what does that actually mean for me?", nothing)
+    assert not throws_back_unsaid("\"{agent_words}\". I'm sorry, but that's not helpful.", nothing)
+    assert not throws_back_unsaid("For the last time, it's the 3rd.", nothing)

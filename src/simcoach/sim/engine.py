@@ -13,6 +13,7 @@ from simcoach.content.library import Versioned
 from simcoach.content.persona import Persona
 from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Fact, Scenario
+from simcoach.content.vocabulary import TRIGGER_SIGNALS
 from simcoach.scoring.backend import TurnScorer
 from simcoach.scoring.models import ChatTurn, TurnAssessment
 from simcoach.sim import disclosure, intents, outcomes
@@ -281,8 +282,9 @@ class PracticeSession:
         )
         used = list(s.used_lines)
         facts: list[Fact] = plan.reveal_now
+        fired = frozenset(x.kind for x in assessment.signals if x.kind in TRIGGER_SIGNALS)
         composed = c.customer.compose(
-            intent, band, facts, agent_text, rng, used, quote=intents.trigger_quote(assessment)
+            intent, band, facts, agent_text, rng, used, quote=intents.trigger_quote(assessment), fired=fired
         )
 
         # Commit everything but the reply before the first event: a consumer that stops listening

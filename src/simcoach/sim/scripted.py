@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from simcoach.content.persona import LineBank, Persona
 from simcoach.content.scenario import Fact, Scenario
-from simcoach.content.vocabulary import Band, Intent
+from simcoach.content.vocabulary import Band, Intent, SignalKind
+from simcoach.scoring.lexicon import LEXICON
 from simcoach.sim.fallback_lines import FALLBACK
 from simcoach.sim.intents import RELATED
 from simcoach.sim.models import RenderReport, RenderRequest, Restart
@@ -34,6 +35,30 @@ AGENT_WORDS_MAX = 7
 """How many of the agent's words a sarcastic customer throws back at most."""
 STREAM_WORDS = 4
 """Words per streamed piece of a scripted reply."""
+
+
+# A line that throws a trigger phrase back ("DON'T tell me to calm down…", "'I understand, but.' Everyone
+# understands.") answers that trigger only; the scorer's own pattern reads the line. Only phrases a customer
+# never says of themselves count: "calm down" in any form, "I understand, but" in quotes ("Sorry, but what
+# does that mean?" or "For the last time…" are the customer's own words, not the agent's thrown back).
+_THROWN_BACK: tuple[tuple[SignalKind, re.Pattern[str], bool], ...] = (
+    (SignalKind.calm_down, LEXICON.patterns["calm_down"], False),
+    (SignalKind.understand_but, LEXICON.patterns["understand_but"], True),
+)
+_QUOTE_MARK = re.compile(r"(?<![a-z])'|'(?![a-z])|\"")  # quote marks, not apostrophes (same length)
+
+
+def throws_back_unsaid(line: str, fired: frozenset[SignalKind]) -> bool:
+    """Whether a line answers a trigger the agent did not use ("calm down?" when nobody said it)."""
+    low = line.lower().replace("’", "'").replace("‘", "'")
+    plain = _QUOTE_MARK.sub(" ", low)
+    for kind, pattern, quoted in _THROWN_BACK:
+        if kind in fired:
+            continue
+        m = pattern.search(plain)
+        if m is not None and (not quoted or low[m.start() - 1 : m.start()] in ("'", '"')):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +204,22 @@ class ScriptedCustomer:
             tiers = [[ln for ln in tier if "{value}" not in ln] for tier in tiers]
         return tiers
 
-    def pick(self, intent: Intent, band: Band, rng: Rng, used: list[str], with_value: bool = True) -> str:
-        """A line for the intent and band, avoiding lines already used while any alternative exists."""
-        return self._choose(self._tiers(intent, band, with_value), rng, used)
+    def pick(
+        self,
+        intent: Intent,
+        band: Band,
+        rng: Rng,
+        used: list[str],
+        with_value: bool = True,
+        fired: frozenset[SignalKind] | None = None,
+    ) -> str:
+        """A line for the intent and band, avoiding lines already used while any alternative exists, and
+        (given the triggers the agent used) lines that throw back a trigger nobody used."""
+        tiers = self._tiers(intent, band, with_value)
+        if fired is not None:
+            apt = [[ln for ln in tier if not throws_back_unsaid(ln, fired)] for tier in tiers]
+            tiers = apt if any(apt) else tiers
+        return self._choose(tiers, rng, used)
 
     @staticmethod
     def _choose(tiers: Sequence[Sequence[str]], rng: Rng, used: list[str]) -> str:
@@ -227,6 +265,7 @@ class ScriptedCustomer:
         rng: Rng,
         used: list[str],
         quote: str | None = None,
+        fired: frozenset[SignalKind] | None = None,
     ) -> Composed:
         """The whole scripted reply: an intent line, with the facts to reveal worded naturally."""
         slots = {"name": self.scenario.customer_name, "agent_words": agent_words(agent_text, quote)}
@@ -237,7 +276,7 @@ class ScriptedCustomer:
             # The persona's answer line carries the first fact half the time (their voice), the
             # scenario's own wording the other half; either way no line repeats while fresh ones exist.
             first = remaining[0]
-            template = self.pick(intent, band, rng, used) if rng.random() < 0.5 else None
+            template = self.pick(intent, band, rng, used, fired=fired) if rng.random() < 0.5 else None
             if template is not None and "{value}" in template and not noun_like(first.value):
                 # A whole clause ("he rang last Tuesday…") does not fit a generic template: the
                 # scenario's own wording says it, and the persona's line is not used this time.
@@ -251,7 +290,7 @@ class ScriptedCustomer:
             elif template is not None:
                 parts.append(fill(template, slots))
         else:
-            lead = self.pick(intent, band, rng, used, with_value=bool(remaining))
+            lead = self.pick(intent, band, rng, used, with_value=bool(remaining), fired=fired)
             value = (
                 first_person(remaining[0].value, self.pronoun) if remaining and "{value}" in lead else None
             )
