@@ -256,3 +256,8 @@ def test_a_frame_with_the_specifics_is_not_called_a_stock_phrase(core: Rubric, s
         assert "stock phrase" not in s.feedback.missing, (cid, s.feedback.missing)
     alone = score(scorer, core, "I understand. I'll look into it.", sofa).scores["mirroring"]
     assert "stock phrase" in alone.feedback.missing
+
+
+def test_a_shouted_word_is_said_back_whole(core: Rubric, scorer: OfflineScorer) -> None:
+    line = _lines(scorer, core, "NOBODY has called me back about the leak in three days.")["mirroring"]
+    assert line.startswith("So NOBODY has called you back"), line

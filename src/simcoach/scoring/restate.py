@@ -149,7 +149,10 @@ def gist(text: str, max_words: int) -> str:
     if best.question_mark:
         return _wanted(text)
     text = _swap(text)
-    return text[:1].lower() + text[1:] if text[:2] != "I " else text
+    first = text.split(" ", 1)[0]
+    if text[:2] == "I " or (len(first) > 1 and first.isupper()):
+        return text  # "I …", and a shouted word keeps its capitals ("DON'T", not "dON'T")
+    return text[:1].lower() + text[1:]
 
 
 _I_FEEL = re.compile(r"(?:i'm|i am|im|i feel|i've been|i was)\b")
