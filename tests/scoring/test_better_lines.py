@@ -261,3 +261,16 @@ def test_a_frame_with_the_specifics_is_not_called_a_stock_phrase(core: Rubric, s
 def test_a_shouted_word_is_said_back_whole(core: Rubric, scorer: OfflineScorer) -> None:
     line = _lines(scorer, core, "NOBODY has called me back about the leak in three days.")["mirroring"]
     assert line.startswith("So NOBODY has called you back"), line
+
+
+def test_a_sarcastic_jab_is_not_said_back_the_complaint_before_it_is(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    context = [
+        customer("My broadband has been down since last night and it's the second time this month."),
+        agent("Glad to hear it!"),
+        customer("Oh brilliant. Truly. Gold star."),
+    ]
+    line = score(scorer, core, "Okay.", context).scores["mirroring"].feedback.better_line
+    assert "gold star" not in line.lower(), line
+    assert "your broadband has been down since last night" in line, line

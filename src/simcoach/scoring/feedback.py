@@ -60,8 +60,9 @@ def better_line(measure: Measure, t: TurnInput) -> str:
     grounds = t.cache.get("better_line")
     if grounds is None:  # the same for every criterion of the turn: worked out once
         view = last[1]
-        if message_weight(view.a.text) < 2.0:
-            # "That's it? I need it fixed." says little; ground the line in the complaint just before it
+        # "That's it? I need it fixed." says little, and "Oh brilliant. Gold star." says the opposite of
+        # what it means: ground the line in the complaint just before it
+        if message_weight(view.a.text) < 2.0 or (view.sarcastic and not _complaint(view.a.text)):
             earlier = [v for _, v in t.customers[-3:-1] if message_weight(v.a.text) >= 2.0]
             if earlier:
                 view = earlier[-1]
@@ -246,7 +247,8 @@ _PROBLEM: dict[SignalKind, str] = {
     K.leading_question: "A leading or accusatory question raises tension instead of finding out.",
     K.reask: "You asked again for something the customer already gave.",
     K.stacked_questions: "Several questions at once: the customer can answer only one.",
-    K.stock_frame: "'I understand' alone is a stock phrase; say what you understood about this customer.",
+    K.stock_frame: "A stock phrase alone ('I understand', 'I hear you') says nothing about this customer; "
+    "say what you understood.",
     K.parroting: "Copying the customer's words verbatim sounds like parroting; put it in your own words.",
     K.calm_down: "Telling a customer to calm down escalates.",
     K.blame: "Blaming the customer escalates.",
