@@ -336,6 +336,22 @@ def test_the_customers_own_but_said_back_cancels_nothing(core: Rubric, scorer: O
     assert refusal.has(K.understand_but)
 
 
+@pytest.mark.parametrize(
+    ("said", "bereaved"),
+    [
+        ("My husband, Alan, died on the 24th of October.", True),
+        ("Both of my parents died last year.", True),
+        ("Mum died in March and the bills are in her name.", True),
+        ("My laptop died halfway through your update.", False),  # a machine: no loss to condole
+        ("The battery died on the first day.", False),
+        ("He nearly died in the crash.", False),
+        ("If he died it would all go to probate.", False),
+    ],
+)
+def test_a_death_is_a_persons(said: str, bereaved: bool) -> None:
+    assert customer_view(said).bereaved is bereaved
+
+
 def test_torn_fabric_is_not_a_feeling(core: Rubric, scorer: OfflineScorer) -> None:
     assert not customer_view("The sofa arrived torn and the box was torn open.").feelings
     assert customer_view("I feel really torn about whether to cancel.").negative_families == {"struggle"}
