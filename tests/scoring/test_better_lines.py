@@ -237,6 +237,8 @@ def test_an_apology_names_what_went_wrong_not_the_stake(qa: Rubric, scorer: Offl
     loyal = "Why has my subscription gone up by £5 without any warning? I've been a customer for ten years."
     line = _lines(scorer, qa, loyal)["apology"]
     assert "customer for ten years" not in line, line  # nobody is sorry for their loyalty
+    cancel = "I want you to cancel my broadband, today, no offers. I asked last month and you ignored it."
+    assert _lines(scorer, qa, cancel)["apology"] == "I'm sorry that you asked last month and we ignored it."
 
 
 def test_the_suggested_apology_is_not_cancelled_by_the_customers_own_but(

@@ -94,6 +94,8 @@ def _complaint(text: str) -> str:
         seg = a.low[s.start : s.end]
         if s.question_mark or _P_COMPLAINT.search(seg) is None or _P_SARCASM.search(seg) is not None:
             continue
+        if _REQUEST.match(seg):
+            continue  # "I want you to cancel my broadband" asks for something; it reports no fault
         w = sentence_weight(a, s)
         if w > best_w:
             best, best_w = a.text[s.start : s.end], w
@@ -104,6 +106,7 @@ def _complaint(text: str) -> str:
 _CONDOLENCE = "I'm so sorry for your loss"
 _P_COMPLAINT = LEXICON.patterns["complaint_cue"]
 _P_SARCASM = LEXICON.patterns["sarcasm_cue"]
+_REQUEST = re.compile(r"\W*(?:i (?:want|need|would like)|i'd like|please|can you|could you|just)\b")
 _CONDOLED = re.compile(r"\b(?:your loss|condolence)")
 # after a death nothing is "put right" or "sorted out", and no update "by 5pm" is chased: one gentle promise
 _LOSS_STEP = (
