@@ -89,23 +89,31 @@ def _complaint(text: str) -> str:
     """The customer's most informative statement that reports something wrong, or "" (what an apology can
     name: "My boiler still isn't working", not "I have a newborn baby in the house" nor "I'm so angry")."""
     a = analyse(text)
+    cues = [m.start() for m in a.finditer("complaint_cue")]  # gated: one pass over the text, not per sentence
+    if not cues:
+        return ""
+    jabs = [m.start() for m in a.finditer("sarcasm_cue")]
     best, best_w = "", 0.0
     for s in a.sentences:
-        seg = a.low[s.start : s.end]
-        if s.question_mark or _P_COMPLAINT.search(seg) is None or _P_SARCASM.search(seg) is not None:
+        if s.question_mark or not any(s.start <= c < s.end for c in cues):
             continue
-        if _REQUEST.match(seg):
-            continue  # "I want you to cancel my broadband" asks for something; it reports no fault
+        if any(s.start <= c < s.end for c in jabs) or _REQUEST.match(a.low, s.start):
+            continue  # sarcasm says the opposite; "I want you to cancel…" asks, it reports no fault
         w = sentence_weight(a, s)
         if w > best_w:
             best, best_w = a.text[s.start : s.end], w
     return best
 
 
+@lru_cache(maxsize=4096)
+def _names_fault(said: str) -> bool:
+    """Whether a line said back reports something wrong (worked out once per text, not per criterion)."""
+    return _P_COMPLAINT.search(said.lower()) is not None
+
+
 # a death in the family: a better line offers condolence first, not an apology for the facts
 _CONDOLENCE = "I'm so sorry for your loss"
 _P_COMPLAINT = LEXICON.patterns["complaint_cue"]
-_P_SARCASM = LEXICON.patterns["sarcasm_cue"]
 _REQUEST = re.compile(r"\W*(?:i (?:want|need|would like)|i'd like|please|can you|could you|just)\b")
 _CONDOLED = re.compile(r"\b(?:your loss|condolence)")
 # after a death nothing is "put right" or "sorted out", and no update "by 5pm" is chased: one gentle promise
@@ -165,7 +173,7 @@ def _line(
     # the customer asked or said what they want: say it back, and apologise for nothing
     asks = _WANTS.match(g) is not None
     # what an apology names: "I'm sorry that your boiler still isn't working", never "…that you have a baby"
-    wrong = g if g and not asks and _P_COMPLAINT.search(g.lower()) else ""
+    wrong = g if g and not asks and _names_fault(g) else ""
     wrong = wrong or (gist(complaint, 14) if complaint else "")
     # "you're annoyed about the broadband": the gist names the feeling already, so it is not named again
     felt_in_gist = bool(feel) and LEXICON.feeling.search(g.lower()) is not None
