@@ -73,15 +73,14 @@ def better_line(measure: Measure, t: TurnInput) -> str:
             t.customer_name or "",
             t.bereaved,
             t.bereaved and any(_CONDOLED.search(e.low) for e in t.agents),
-            # an apology names what went wrong: the latest sentence that complains, not the latest message
-            next((c for _, v in reversed(t.customers[-3:]) if (c := _complaint(v.a.text))), "")
-            # no sentence names a fault, but the message is upset: what it says is what went wrong for them
-            or (view.a.text if view.negative_families else ""),
+            # where an apology looks for what went wrong (worked out only for a line that apologises)
+            tuple(v.a.text for _, v in t.customers[-3:]),
+            view.a.text if view.negative_families else "",
         )
-    text, sarcastic, feel, name, loss, condoled, complaint = cast(
-        tuple[str, bool, str, str, bool, bool, str], grounds
+    text, sarcastic, feel, name, loss, condoled, recent, upset = cast(
+        tuple[str, bool, str, str, bool, bool, tuple[str, ...], str], grounds
     )
-    return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, complaint)
+    return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset)
 
 
 @lru_cache(maxsize=4096)
@@ -106,9 +105,14 @@ def _complaint(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _names_fault(said: str) -> bool:
-    """Whether a line said back reports something wrong (worked out once per text, not per criterion)."""
-    return _P_COMPLAINT.search(said.lower()) is not None
+def _wrong(g: str, asks: bool, recent: tuple[str, ...], upset: str) -> str:
+    """What an apology names: the gist when it reports a fault; else the latest statement that does (an
+    upset message counts when none does); else "" ("I'm sorry that your boiler still isn't working", never
+    "…that you have a newborn baby in the house")."""
+    if g and not asks and _P_COMPLAINT.search(g.lower()) is not None:
+        return g
+    fault = next((c for text in reversed(recent) if (c := _complaint(text))), "") or upset
+    return gist(fault, 14) if fault else ""
 
 
 # a death in the family: a better line offers condolence first, not an apology for the facts
@@ -166,15 +170,13 @@ def _line(
     disclosure: str,
     loss: bool,
     condoled: bool = False,
-    complaint: str = "",
+    recent: tuple[str, ...] = (),
+    upset: str = "",
 ) -> str:
     """The better line for one measure and one customer message (cached: batch runs repeat contexts)."""
     g = gist(text, 14)
     # the customer asked or said what they want: say it back, and apologise for nothing
     asks = _WANTS.match(g) is not None
-    # what an apology names: "I'm sorry that your boiler still isn't working", never "…that you have a baby"
-    wrong = g if g and not asks and _names_fault(g) else ""
-    wrong = wrong or (gist(complaint, 14) if complaint else "")
     # "you're annoyed about the broadband": the gist names the feeling already, so it is not named again
     felt_in_gist = bool(feel) and LEXICON.feeling.search(g.lower()) is not None
     name = f"{customer_name}, " if customer_name else ""
@@ -202,7 +204,7 @@ def _line(
         elif felt_in_gist:
             ack = f"That's completely fair: {g}. "
         elif feel and g:
-            if wrong and not asks:
+            if not asks and (wrong := _wrong(g, asks, recent, upset)):
                 ack = f"I'm sorry that {wrong}; you have every right to feel {feel}. "
             else:
                 ack = f"It makes sense to feel {feel}: {g}. "
@@ -221,6 +223,7 @@ def _line(
     if measure is Measure.apology:
         if loss:
             return f"{_CONDOLENCE}."
+        wrong = _wrong(g, asks, recent, upset)
         return f"I'm sorry that {wrong}." if wrong else "I'm sorry you've had to contact us about this."
     if measure is Measure.personalisation:
         line = f"since {g}, let me sort that out for you now." if g else "let me sort this out for you now."
