@@ -377,3 +377,39 @@ def test_condolence_for_a_reported_death_is_a_specific_apology(core: Rubric, sco
     # with no loss reported the same words name nothing that went wrong
     parcel = [customer("My parcel hasn't arrived.")]
     assert score(scorer, core, "I'm so sorry for your loss.", parcel).has(K.hollow_apology)
+
+
+@pytest.mark.parametrize(
+    ("line", "feels"),
+    [
+        # "that can't be easy" says "that must be hard" by denying the opposite: the same acknowledgement
+        ("That can't be easy.", True),
+        ("That can't have been easy for you.", True),
+        ("That can't be pleasant at all.", True),
+        ("That's no fun at all.", True),
+        ("It's never easy, is it.", True),
+        ("That's not a nice position to be in.", True),
+        # the speaker's uncertainty or a service task's difficulty says nothing of the customer's feeling
+        ("It's hard to say when it will arrive.", False),
+        ("It's difficult to predict with the couriers this week.", False),
+        ("It's not easy to change a delivery once it's out.", False),
+        ("It's tough to book an engineer before Friday.", False),
+    ],
+)
+def test_understatement_feels_and_a_hard_task_does_not(
+    core: Rubric, scorer: OfflineScorer, line: str, feels: bool
+) -> None:
+    party = [customer("My parcel never arrived and I have a party tomorrow.")]
+    result = score(scorer, core, line, party)
+    assert result.has(K.feeling_reflection) is feels, (line, result.signals)
+
+
+def test_customers_hard_task_is_not_a_feeling() -> None:
+    assert not customer_view("It's hard to say why, the app just won't open.").feelings
+    assert customer_view("It's not easy with two kids and no car.").negative_families == {"struggle"}
+
+
+def test_not_knowing_what_to_do_is_a_struggle() -> None:
+    # the difficulty of knowing what to do is the customer's dilemma; of knowing when, the speaker's ignorance
+    assert customer_view("It's so hard to know what to do for the best.").negative_families == {"struggle"}
+    assert not customer_view("It's hard to know when the van will come.").feelings

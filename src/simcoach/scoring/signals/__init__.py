@@ -295,6 +295,16 @@ _EFFORT = re.compile(
 )
 
 
+# "hard to say", "not easy to change": the speaker's uncertainty or a service task's difficulty, not a feeling
+# ("it's hard to be apart from them", "hard to find work" and "hard to know what to do" still feel)
+_DIFFICULTY = frozenset({"hard", "difficult", "tough", "not easy", "never easy"})
+_TASK = re.compile(
+    r" to (?:say|tell|know(?! (?:what|how|where|whether|who|which) to\b)|predict|estimate|guess|judge"
+    r"|confirm|pin (?:it |this |that )?down|track|trace|locate|find out|work out|get hold of|change|cancel"
+    r"|arrange|book|schedule|process|refund|replace|repair|fix|install|deliver|update|access|reach)\b"
+)
+
+
 # "stuck the note on the fridge": stuck with an object is a literal act; "I'm stuck", "stuck on hold" feel
 _STUCK_OBJECT = re.compile(r" (?:the|a|an|it|them|this|that|my|your|his|her|our|their|some|one)\b")
 
@@ -308,14 +318,16 @@ _TORN_BETWEEN = re.compile(r" (?:between|up about|about whether|over whether)\b"
 
 
 def literal_feeling_word(low: str, m: re.Match[str]) -> bool:
-    """Whether a feeling word is used literally: "hard" of effort ("working hard"), "stuck" with an object,
-    "torn" of a thing."""
+    """Whether a feeling word is used literally: "hard" of effort ("working hard") or of a task ("hard to
+    say"), "stuck" with an object, "torn" of a thing."""
     word = m.group()
     if word == "stuck":
         return _STUCK_OBJECT.match(low, m.end()) is not None
     if word == "torn":
         person = _TORN_PERSON.search(low[max(0, m.start() - 40) : m.start()]) is not None
         return not person and _TORN_BETWEEN.match(low, m.end()) is None
+    if word in _DIFFICULTY and _TASK.match(low, m.end()) is not None:
+        return True
     return word == "hard" and _EFFORT.search(low[max(0, m.start() - 24) : m.start()]) is not None
 
 
