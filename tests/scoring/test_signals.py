@@ -112,6 +112,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "The account will not go further overdrawn - I'm putting a hold on it right now.",
         "I'm putting a hold",
     ),
+    # "…and I'm…" starts a clause of its own: the "not" of what came before does not reach it
+    (
+        K.ownership,
+        UPSET,
+        "That's not good enough and I'm going to fix it today.",
+        "I'm going to fix",
+    ),
     # the step is what the agent commits to, not an action word in the problem they restate first
     (
         K.next_step,
@@ -147,6 +154,11 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.calm_down, UPSET, "Don't panic, it's just a standard letter.", "Don't panic"),
     (K.dismissive, UPSET, "Honestly, it could have been so much worse.", "could have been so much worse"),
     (K.dismissive, UPSET, "It's really not that serious.", "not that serious"),
+    # deflecting blame and policing the customer's tone escalate as surely as "calm down"
+    (K.dismissive, UPSET, "It's not my fault the refund is late.", "not my fault"),
+    (K.dismissive, UPSET, "With respect, that wasn't our fault.", "wasn't our fault"),
+    (K.calm_down, UPSET, "Don't take that tone with me.", "take that tone"),
+    (K.calm_down, UPSET, "Why are you shouting at me?", "Why are you shouting"),
     (K.hostile_language, UPSET, "If you keep shouting I'm going to end this chat.", "end this chat"),
     # insults count whatever their form or target: no hand-written word list may hide them
     (K.hostile_language, UPSET, "Honestly, the morons in dispatch lost it again.", "morons"),
@@ -191,6 +203,8 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.calm_down, UPSET, "I'd never tell you to calm down; let me fix this."),
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
+        (K.dismissive, UPSET, "It's not your fault at all, and I'll sort the refund today."),  # reassures
+        (K.dismissive, UPSET, "That was our fault, not yours, and I'm sorry."),  # owns it
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
         (K.ownership, UPSET, "Unfortunately there's nothing I can do about the charge."),
         # a subordinate clause is part of the question it opens, not a reflection
