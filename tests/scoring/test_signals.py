@@ -24,6 +24,9 @@ ASKED = [customer("When will I get my refund?")]
 CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.open_question, UPSET, "What happened when you noticed the second charge?", "What happened"),
     (K.open_question, UPSET, "ok so how has this affected your week", "how has this"),
+    # asking for the worst of it invites an account, however the tense reads
+    (K.open_question, UPSET, "What's been the hardest part of this for you?", "What's been the hardest"),
+    (K.open_question, UPSET, "What was the most stressful bit?", "What was the most"),
     (K.closed_question, UPSET, "Is it the card ending 4411?", "Is it the card"),
     (K.elicitation, UPSET, "Walk me through what you saw on the statement.", "Walk me through"),
     (K.stacked_questions, UPSET, "When? Which card? How much? Which shop?", "When?"),
