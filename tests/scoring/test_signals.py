@@ -145,11 +145,15 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.calm_down, UPSET, "Please calm down.", "calm down"),
     (K.blame, UPSET, "You should have checked before paying.", "You should have"),
     (K.policy_hiding, UPSET, "That's our policy.", "our policy"),
+    (K.policy_hiding, UPSET, "Per our data protection policy I can only talk to the holder.", "Per our"),
     (K.cant_help, UPSET, "There's nothing I can do about that.", "nothing I can do"),
     (K.already_said, UPSET, "As I already said, it takes ten days.", "As I already said"),
     (K.understand_but, UPSET, "I understand, but the system shows two orders.", "I understand, but"),
     (K.understand_but, UPSET, "I understand, but we will not be refunding the fee.", "I understand, but"),
     (K.literal_sarcasm_reply, SARCASTIC, "Glad to hear it! Anything else?", "Glad to hear"),
+    (K.literal_sarcasm_reply, SARCASTIC, "Thank you for the kind words!", "Thank you for the kind words"),
+    # "I get why you'd…" grants the customer's reaction, however emphatic the "get"
+    (K.validation, UPSET, "I totally get why you'd be worried after last time.", "I totally get why you"),
     (K.dismissive, UPSET, "It's not a big deal, these things happen.", "big deal"),
     (K.dismissive, UPSET, "I'm sure you can appreciate that we have rules.", "I'm sure you can appreciate"),
     (K.dismissive, UPSET, "As I'm sure you understand, refunds take time.", "I'm sure you understand"),
@@ -206,6 +210,8 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.calm_down, UPSET, "I'd never tell you to calm down; let me fix this."),
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
+        # "whatever" before a clause is a determiner ("whatever you use"), not a shrug
+        (K.dismissive, UPSET, "A standing charge is a fixed daily fee, whatever you use."),
         (K.dismissive, UPSET, "It's not your fault at all, and I'll sort the refund today."),  # reassures
         (K.dismissive, UPSET, "That was our fault, not yours, and I'm sorry."),  # owns it
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
