@@ -24,6 +24,9 @@ NOT_PROBES = [
     "So you've been without broadband since Monday and do not know when it will be back?",
     "Do I understand correctly that nobody rang you before the second visit?",
     "Am I right that the first visit was on Tuesday?",
+    # a slot word in the statement being checked is the customer's story, not a value asked for
+    "So the engineer left a card at the wrong address - have I got that right?",
+    "So the phone the engineer rang was switched off, is that right?",
     # advice and suggestions phrased as questions
     "Have you also considered switching to the mobile hotspot while you wait?",
     "Do you think that maybe you could use the hotspot on your phone for today?",
@@ -82,6 +85,8 @@ PROBES = [
     "anything else worrying you about the visit",
     "when is the engineer due back",
     "Had you booked the visit yourself?",
+    # a check of the customer's own details asks for a value
+    "Your phone number is the one ending 4411 - is that right?",
     # "what about" with its own verb asks about something; "do you know what…" asks for what they know
     "What about the second visit, did anyone ring you beforehand?",
     "Do you know what time the engineer was booked for?",

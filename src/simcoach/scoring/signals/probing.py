@@ -227,6 +227,10 @@ def find_questions(a: Analysed) -> list[Question]:
     return out
 
 
+# "your email is … - is that right?" checks a value; "the phone was off, is that right?" checks a story
+_YOUR_SLOT = re.compile(r"\byour (?:[\w-]+ )?(?:" + _P["closed_slot"].pattern + ")")
+
+
 def _slot(text: str) -> str | None:
     m = _P["closed_slot"].search(text)
     if not m:
@@ -260,6 +264,8 @@ def probing_signals(t: TurnInput, questions: list[Question]) -> list[Signal]:
             out.append(sig(SignalKind.leading_question, a, q.start, q.end))
             continue
         slot = _slot(seg)
+        if slot is not None and q.role == "check" and _YOUR_SLOT.search(seg) is None:
+            slot = None
         asks = slot is not None and (q.marked or _REQUEST.search(seg) is not None)
         if slot is not None and asks and (_P["reask_marker"].search(seg) or slot in given):
             out.append(sig(SignalKind.reask, a, q.start, q.end, detail=slot))
