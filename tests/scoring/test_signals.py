@@ -106,6 +106,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.hollow_apology, UPSET, "Sorry for any inconvenience.", "Sorry for any inconvenience"),
     (K.ownership, UPSET, "I'll refund the duplicate payment myself.", "I'll refund"),
     (K.next_step, UPSET, "I'm raising the refund now.", "raising the refund"),
+    (K.ownership, UPSET, "I'm upgrading it to next-day delivery now.", "I'm upgrading"),
+    (K.ownership, UPSET, "I've expedited the refund so it lands sooner.", "I've expedited"),
     (K.next_step, UPSET, "I've removed the second charge, it won't show again.", "removed the second"),
     (K.next_step, UPSET, "I've corrected the balance on your account this morning.", "corrected the balance"),
     # a negation in the clause before a dash does not negate the commitment after it
@@ -323,6 +325,22 @@ def test_parroting_earns_no_more_than_partial_credit(core: Rubric, scorer: Offli
     result = score(scorer, core, text, context)
     assert result.has(K.parroting)
     assert result.scores["mirroring"].level <= 1
+
+
+def test_a_paraphrase_that_keeps_one_clause_is_no_echo(core: Rubric, scorer: OfflineScorer) -> None:
+    # the agent's own words ("promised", "still hasn't come") around one quoted clause: a summary, checked
+    context = [
+        customer(
+            "I was told my new phone would arrive Monday, it's Thursday, and I need it for work tomorrow."
+        )
+    ]
+    text = (
+        "So the phone was promised for Monday, it still hasn't come, and you need it for work tomorrow. "
+        "Have I got that right?"
+    )
+    result = score(scorer, core, text, context)
+    assert not result.has(K.parroting), result.signals
+    assert result.scores["mirroring"].level == 2
 
 
 def test_question_without_question_mark(core: Rubric, scorer: OfflineScorer) -> None:

@@ -116,6 +116,7 @@ _ADVICE_WORDS = frozenset(
     ]
 )
 _COPY_RUN = 7  # a copied run of this many words is parroting, not reflecting
+_OWN_WORDS = 3  # content words outside the quoted runs that make a sentence a paraphrase
 
 
 def _copied(agent: list[str], customer: list[str]) -> set[int]:
@@ -260,7 +261,7 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
             reflects = _reflects(matched, cust_stems, views)
             said = [w.low for w in words]
             echoed = set().union(*(_copied(said, cw) for cw in cust_words)) if cust_words else set()
-            if echoed and not _adds_feeling(a, words, echoed):
+            if echoed and not _adds_feeling(a, words, echoed) and not _adds_own_words(words, echoed):
                 out.append(sig(SignalKind.parroting, a, s.start, s.end, reflects=reflects))
             else:
                 strength = min(1.0, weight / 3.0 + 0.3)
@@ -295,6 +296,13 @@ def _said_back(low: str, m: re.Match[str], cust_words: list[list[str]]) -> bool:
     if "need" not in m.group() and "want" not in m.group():
         return False  # "you should invite your friends" after "I should invite my friends" still advises
     return repeats_customer(low, m.start(), cust_words, 5)
+
+
+def _adds_own_words(words: list[Token], echoed: set[int]) -> bool:
+    """Whether a sentence says enough in its own words beside the clause it quotes ("So the phone was
+    promised for Monday, it still hasn't come, and you need it for work tomorrow"): a paraphrase that keeps
+    one phrase of the customer's is a reflection, not an echo."""
+    return sum(1 for i, w in enumerate(words) if w.content and i not in echoed) >= _OWN_WORDS
 
 
 def _adds_feeling(a: Analysed, words: list[Token], echoed: set[int]) -> bool:
