@@ -163,6 +163,10 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.calm_down, UPSET, "Don't panic, it's just a standard letter.", "Don't panic"),
     (K.dismissive, UPSET, "Honestly, it could have been so much worse.", "could have been so much worse"),
     (K.dismissive, UPSET, "It's really not that serious.", "not that serious"),
+    # a silver lining offered instead of hearing the problem
+    (K.dismissive, UPSET, "Look on the bright side, you've still got the card.", "Look on the bright side"),
+    (K.dismissive, UPSET, "Everything happens for a reason.", "Everything happens for a reason"),
+    (K.dismissive, UPSET, "At least it's only one payment.", "At least it's only"),
     # deflecting blame and policing the customer's tone escalate as surely as "calm down"
     (K.dismissive, UPSET, "It's not my fault the refund is late.", "not my fault"),
     (K.dismissive, UPSET, "With respect, that wasn't our fault.", "wasn't our fault"),
@@ -214,6 +218,8 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
         # "whatever" before a clause is a determiner ("whatever you use"), not a shrug
         (K.dismissive, UPSET, "A standing charge is a fixed daily fee, whatever you use."),
+        # "at least" that credits what the customer did is no silver lining
+        (K.dismissive, UPSET, "At least you rang us straight away, which makes the refund quicker."),
         (K.dismissive, UPSET, "It's not your fault at all, and I'll sort the refund today."),  # reassures
         (K.dismissive, UPSET, "That was our fault, not yours, and I'm sorry."),  # owns it
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
