@@ -44,6 +44,7 @@ NOT_PROBES = [
     "When done, switch the router back on and wait for the green light",
     "Explain that you were at work when the engineer rang the bell",
     "Is there anything else I can help you with today?",
+    "Will you restart the router for me while we talk?",  # a request
     # ...nor a statement that merely opens with a question word or an auxiliary
     "I see how this can be stressful when you work from home.",
     "right I see where you are coming from, two days off work is a lot",
@@ -85,6 +86,9 @@ PROBES = [
     "anything else worrying you about the visit",
     "when is the engineer due back",
     "Had you booked the visit yourself?",
+    # "will you be…" asks about the customer's plans; "will you send…" would be a request
+    "Will you be home tomorrow morning?",
+    "Will you need the broadband back before Friday?",
     # a check of the customer's own details asks for a value
     "Your phone number is the one ending 4411 - is that right?",
     # "what about" with its own verb asks about something; "do you know what…" asks for what they know

@@ -220,6 +220,7 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.dismissive, UPSET, "A standing charge is a fixed daily fee, whatever you use."),
         # "at least" that credits what the customer did is no silver lining
         (K.dismissive, UPSET, "At least you rang us straight away, which makes the refund quicker."),
+        (K.dismissive, UPSET, "It's good that you're able to look on the bright side about this."),  # theirs
         (K.dismissive, UPSET, "It's not your fault at all, and I'll sort the refund today."),  # reassures
         (K.dismissive, UPSET, "That was our fault, not yours, and I'm sorry."),  # owns it
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
