@@ -221,6 +221,8 @@ def test_signal_fires_with_a_span_quoting_it(
         # "at least" that credits what the customer did is no silver lining
         (K.dismissive, UPSET, "At least you rang us straight away, which makes the refund quicker."),
         (K.dismissive, UPSET, "It's good that you're able to look on the bright side about this."),  # theirs
+        # "get over it" is a brush-off as an order, not as the customer's struggle said back
+        (K.dismissive, UPSET, "So you feel you are struggling to get over it, is that correct?"),
         (K.dismissive, UPSET, "It's not your fault at all, and I'll sort the refund today."),  # reassures
         (K.dismissive, UPSET, "That was our fault, not yours, and I'm sorry."),  # owns it
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
@@ -350,6 +352,19 @@ def test_a_paraphrase_that_keeps_one_clause_is_no_echo(core: Rubric, scorer: Off
     assert result.scores["mirroring"].level == 2
 
 
+def test_a_need_inside_an_announced_recap_is_said_back(core: Rubric, scorer: OfflineScorer) -> None:
+    # "you need to…" advises on its own; after "if I understand you correctly" it restates their plan
+    context = [
+        customer("My interest rate went up, so I'm hoping to find more work to pay the loan off faster.")
+    ]
+    recap = (
+        "If I understand you correctly, since the rate rise you need to take extra work to clear the loan?"
+    )
+    assert score(scorer, core, recap, context).has(K.content_reflection)
+    advice = "You need to find more work to pay the loan off faster."
+    assert not score(scorer, core, advice, context).has(K.content_reflection)
+
+
 def test_question_without_question_mark(core: Rubric, scorer: OfflineScorer) -> None:
     result = score(scorer, core, "ok so can you tell me what happened with the delivery", UPSET)
     assert result.scores["probing"].level >= 1
@@ -455,6 +470,15 @@ def test_understatement_feels_and_a_hard_task_does_not(
 def test_customers_hard_task_is_not_a_feeling() -> None:
     assert not customer_view("It's hard to say why, the app just won't open.").feelings
     assert customer_view("It's not easy with two kids and no car.").negative_families == {"struggle"}
+
+
+@pytest.mark.parametrize("word", ["abandoned", "rejected", "unwanted", "unloved", "worthless"])
+def test_feeling_cast_aside_is_sadness(word: str) -> None:
+    assert customer_view(f"Honestly I just feel {word} by all of you.").negative_families == {"sadness"}
+
+
+def test_a_rejected_claim_is_no_feeling() -> None:
+    assert not customer_view("My rejected claim came back and now the unwanted calls have started.").feelings
 
 
 def test_not_knowing_what_to_do_is_a_struggle() -> None:

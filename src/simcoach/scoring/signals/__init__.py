@@ -309,22 +309,25 @@ _TASK = re.compile(
 _STUCK_OBJECT = re.compile(r" (?:the|a|an|it|them|this|that|my|your|his|her|our|their|some|one)\b")
 
 
-# "I feel torn", "you must be torn", "torn between": a person torn; "a torn sofa", "it arrived torn": fabric
-_TORN_PERSON = re.compile(
+# "I feel torn", "made you feel rejected": a person; "a torn sofa", "a rejected claim": a thing
+_FELT_BY_PERSON = re.compile(
     r"\b(?:feel\w*|felt|i'm|im|i am|you're|you are|we're|we are|be|been)\s+"
     r"(?:(?:so|really|very|a bit|quite|pretty|completely|totally)\s+)*$"
 )
+_PERSON_ONLY = frozenset({"abandoned", "rejected", "unwanted", "worthless"})
 _TORN_BETWEEN = re.compile(r" (?:between|up about|about whether|over whether)\b")
 
 
 def literal_feeling_word(low: str, m: re.Match[str]) -> bool:
     """Whether a feeling word is used literally: "hard" of effort ("working hard") or of a task ("hard to
-    say"), "stuck" with an object, "torn" of a thing."""
+    say"), "stuck" with an object, "torn" or "rejected" of a thing."""
     word = m.group()
     if word == "stuck":
         return _STUCK_OBJECT.match(low, m.end()) is not None
+    if word in _PERSON_ONLY:  # "a rejected claim", "unwanted calls": of a thing, not a feeling
+        return _FELT_BY_PERSON.search(low[max(0, m.start() - 40) : m.start()]) is None
     if word == "torn":
-        person = _TORN_PERSON.search(low[max(0, m.start() - 40) : m.start()]) is not None
+        person = _FELT_BY_PERSON.search(low[max(0, m.start() - 40) : m.start()]) is not None
         return not person and _TORN_BETWEEN.match(low, m.end()) is None
     if word in _DIFFICULTY and _TASK.match(low, m.end()) is not None:
         return True

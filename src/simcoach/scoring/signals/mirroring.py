@@ -242,7 +242,9 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         low = a.low[s.start : s.end]
         second = any(w.low in LEXICON.second_person for w in words)
         weight = sum(w.weight for w in {w.stem: w for w in matched}.values())
-        suggestion = s.start in suggestions
+        closing = check if check is not None and not a.low[check.end() : s.end].strip(" ?.!") else None
+        advice = suggestions.get(s.start)
+        suggestion = advice is not None and not _recapped(advice, summaries.get(s.start), closing)
         self_talk = not second and _SELF.match(low) is not None
         # a probing question asks even when it contains "you feel"; a rising-tone reflection is not a probe
         probe = s.start in probe_starts or (frame is None and _PROBE_START.match(low) is not None)
@@ -288,6 +290,15 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
             found = _feelings(t, s, low, frame is not None, frame_end, stock, outside, families, second)
             out.extend(found)
     return out
+
+
+def _recapped(advice: re.Match[str], summary: re.Match[str] | None, check: re.Match[str] | None) -> bool:
+    """Whether advice-shaped words sit inside an announced recap ("If I understand you correctly, … so you
+    need to find another job to pay it off?", or before a closing check: "…you need to move out, is that
+    right?"): the customer's plan said back, not the agent's suggestion."""
+    return (summary is not None and summary.start() < advice.start()) or (
+        check is not None and check.start() > advice.start()
+    )
 
 
 def _said_back(low: str, m: re.Match[str], cust_words: list[list[str]]) -> bool:
