@@ -154,6 +154,7 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.understand_but, UPSET, "I understand, but we will not be refunding the fee.", "I understand, but"),
     (K.literal_sarcasm_reply, SARCASTIC, "Glad to hear it! Anything else?", "Glad to hear"),
     (K.literal_sarcasm_reply, SARCASTIC, "Thank you for the kind words!", "Thank you for the kind words"),
+    (K.literal_sarcasm_reply, SARCASTIC, "I'm glad it worked out for you!", "I'm glad it"),
     # "I get why you'd…" grants the customer's reaction, however emphatic the "get"
     (K.validation, UPSET, "I totally get why you'd be worried after last time.", "I totally get why you"),
     (K.dismissive, UPSET, "It's not a big deal, these things happen.", "big deal"),
@@ -485,3 +486,19 @@ def test_not_knowing_what_to_do_is_a_struggle() -> None:
     # the difficulty of knowing what to do is the customer's dilemma; of knowing when, the speaker's ignorance
     assert customer_view("It's so hard to know what to do for the best.").negative_families == {"struggle"}
     assert not customer_view("It's hard to know when the van will come.").feelings
+
+
+@pytest.mark.parametrize(
+    ("said", "sarcastic"),
+    [
+        ("Wow, thanks so much for cutting off my internet during my exam.", True),
+        ("Oh sure, I'll just wait another six weeks then.", True),
+        ("Yeah, because that worked so well last time.", True),
+        ("Lovely. My bill's doubled. Fantastic.", True),  # a lone cheer beside a complaint
+        ("Great. Thanks for sorting it so quickly.", False),  # a lone cheer with nothing wrong
+        ("Thanks so much for fixing my internet before my exam.", False),
+        ("Sure, I'll wait for the engineer on Friday.", False),
+    ],
+)
+def test_sarcasm_is_heard(said: str, sarcastic: bool) -> None:
+    assert customer_view(said).sarcastic is sarcastic

@@ -63,6 +63,13 @@ class CustomerView:
     bereaved: bool = False  # a death in the family was mentioned ("my husband died")
 
 
+# "Lovely. My bill's doubled. Fantastic.": a sentence of cheer and nothing else, beside a complaint
+_LONE_CHEER = re.compile(
+    r"\W*(?:oh,? )?(?:lovely|fantastic|great|brilliant|perfect|wonderful|marvell?ous|super|terrific|excellent"
+    r"|awesome)\W*$"
+)
+
+
 @lru_cache(maxsize=4096)
 def customer_view(text: str) -> CustomerView:
     """Analyse a customer message once: feelings, sarcasm, distress, questions and given values."""
@@ -75,7 +82,11 @@ def customer_view(text: str) -> CustomerView:
             for m in a.feelings()
             if not literal_feeling_word(low, m)
         )
-    sarcastic = a.search("sarcasm_cue") is not None
+    sarcastic = a.search("sarcasm_cue") is not None or (
+        len(a.sentences) > 1
+        and any(_LONE_CHEER.match(low, s.start, s.end) for s in a.sentences)
+        and a.search("complaint_cue") is not None
+    )
     negative = frozenset(f for _, _, f in feelings if f in NEGATIVE_FAMILIES)
     complaint = bool(negative)
     bereaved = a.search("bereavement") is not None
