@@ -496,6 +496,17 @@ def test_not_knowing_what_to_do_is_a_struggle() -> None:
         ("Yeah, because that worked so well last time.", True),
         ("Lovely. My bill's doubled. Fantastic.", True),  # a lone cheer beside a complaint
         ("Great. Thanks for sorting it so quickly.", False),  # a lone cheer with nothing wrong
+        ("Brilliant. Another voicemail.", True),
+        ("How very helpful of you.", True),  # the full stop after a closing cue used to hide it
+        ("Well, that's very reassuring, I'm sure.", True),
+        ("That's helpful, I suppose.", True),
+        ("Oh, that's marvellous, that is.", True),
+        ("I'll just sit here and wait, shall I.", True),
+        ("Well, that was clear as mud.", True),
+        ("Easy for you to say.", True),
+        ("Really excellent customer service, this.", True),
+        ("That's very reassuring, thank you.", False),
+        ("I'm sure that's helpful for other people.", False),
         ("Thanks so much for fixing my internet before my exam.", False),
         ("Sure, I'll wait for the engineer on Friday.", False),
     ],
