@@ -43,6 +43,11 @@ class ChatTurn(BaseModel):
 
     role: Role
     text: str
+    sarcastic: bool = Field(
+        default=False,
+        description="Set by the simulation when it voiced this customer line as sarcasm: the scorer then "
+        "needs no cue in the words to hear it (a transcript leaves it unset).",
+    )
 
 
 class Span(BaseModel):

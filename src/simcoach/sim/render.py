@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 
+from simcoach.content.vocabulary import Intent
 from simcoach.scoring.models import ChatTurn
 from simcoach.sim.models import (
     EngineEvent,
@@ -66,7 +67,7 @@ async def stream_reply(
             name = "scripted"
             notice = report.notice or FALLBACK_NOTICE.format(why="the live customer failed")
             events = [*report.events, f"renderer_failed: {failure}"]
-        history.append(ChatTurn(role="customer", text=text))
+        history.append(ChatTurn(role="customer", text=text, sarcastic=request.intent is Intent.sarcasm))
         committed = True
         yield ReplyComplete(
             turn=turn,
@@ -80,4 +81,5 @@ async def stream_reply(
         )
     finally:
         if not committed:
-            history.append(ChatTurn(role="customer", text=request.scripted_line))
+            sarcastic = request.intent is Intent.sarcasm
+            history.append(ChatTurn(role="customer", text=request.scripted_line, sarcastic=sarcastic))

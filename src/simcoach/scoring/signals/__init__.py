@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import cast
 
@@ -186,6 +186,9 @@ def prepare(context: Sequence[ChatTurn], text: str, scenario: Scenario | None) -
     for i, turn in enumerate(context):
         if turn.role == "customer":
             view = customer_view(turn.text)
+            if turn.sarcastic and not view.sarcastic:
+                # the engine chose sarcasm for this line: it knows what no word list can hear in "Wonderful."
+                view = replace(view, sarcastic=True, distressed=True)
             customers.append((i, view))
             if name is None and view.name:
                 name = view.name
