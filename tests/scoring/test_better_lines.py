@@ -276,3 +276,20 @@ def test_a_sarcastic_jab_is_not_said_back_the_complaint_before_it_is(
     line = score(scorer, core, "Okay.", context).scores["mirroring"].feedback.better_line
     assert "gold star" not in line.lower(), line
     assert "your broadband has been down since last night" in line, line
+
+
+@pytest.mark.parametrize(
+    ("said", "restated"),
+    [
+        # an order to the agent is what the customer wants done, not a fact to say back as it stands
+        ("Stop apologising and fix it.", "you'd like us to stop apologising and fix it"),
+        ("Just refund me the money.", "you'd like us to refund you the money"),
+        # a cheer said in sarcasm is not part of what happened
+        ("Oh brilliant, another week without hot water.", "So another week without hot water"),
+    ],
+)
+def test_an_order_or_a_sarcastic_cheer_is_not_said_back_as_it_stands(
+    said: str, restated: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    line = _lines(scorer, core, said)["mirroring"]
+    assert restated in line, line

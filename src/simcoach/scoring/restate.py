@@ -34,8 +34,18 @@ _SWAP = {
 }
 _WORD = re.compile(r"[A-Za-z0-9’']+|[^A-Za-z0-9’'\s]+|\s+")
 _LEAD = re.compile(
-    r"^(?:and|but|so|well|oh|look|listen|honestly|seriously|yes|no|yeah|ok|okay|hi|hello|hey|um|also|plus|now)"
-    r"\b[\s,]*",
+    r"^(?:and|but|so|well|oh|look|listen|honestly|seriously|yes|no|yeah|ok|okay|hi|hello|hey|um|also|plus|now"
+    # a cheer before a comma is a discourse marker, and in sarcasm the opposite of what happened
+    r"|(?:great|brilliant|fantastic|lovely|perfect|wonderful|marvell?ous|super|terrific)(?=\s*[,!]))"
+    r"\b[\s,!]*",
+    re.I,
+)
+# an order to the agent ("Stop apologising and fix it.") is said back as what the customer wants done
+# (matched on the sentence as written: "and tell them…" continues a story, it orders nothing)
+_ORDER = re.compile(
+    r"(?:(?:oh|look|listen|honestly|seriously|right|ok|okay)\b[\s,!]*)?(?:(?:just|please|now|then)\s+)*"
+    r"(?=(?:stop|fix|sort(?! of)|give|tell|send|refund|cancel|call|ring|hurry|listen|read|answer|transfer"
+    r"|escalate|pay|credit|replace|reconnect|help)\b)",
     re.I,
 )
 # a hesitant opening the customer wraps the point in ("I don't like to say this, but…"): noise said back
@@ -148,6 +158,10 @@ def gist(text: str, max_words: int) -> str:
         text = " ".join(kept).rstrip(",;:")
     if best.question_mark:
         return _wanted(text)
+    if _ORDER.match(a.text, start) is not None:
+        order = _ORDER.match(text)
+        rest = text[order.end() :] if order is not None else text
+        return _wanted("could you " + rest[:1].lower() + rest[1:])
     text = _swap(text)
     first = text.split(" ", 1)[0]
     if text[:2] == "I " or (len(first) > 1 and first.isupper()):
