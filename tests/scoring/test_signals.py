@@ -478,6 +478,13 @@ def test_feeling_cast_aside_is_sadness(word: str) -> None:
     assert customer_view(f"Honestly I just feel {word} by all of you.").negative_families == {"sadness"}
 
 
+def test_a_feeling_after_a_dash_is_the_customers(core: Rubric, scorer: OfflineScorer) -> None:
+    # the "I" of "I'm so sorry" ends at the dash: the fear after it is said of the customer's situation
+    gas = [customer("You've cut off my gas and I have two small kids. It's freezing.")]
+    text = "I'm so sorry - two small kids in a freezing house is frightening."
+    assert score(scorer, core, text, gas).has(K.feeling_reflection)
+
+
 def test_a_rejected_claim_is_no_feeling() -> None:
     assert not customer_view("My rejected claim came back and now the unwanted calls have started.").feelings
 

@@ -44,6 +44,7 @@ _SELF = re.compile(
     r"we (?:were|had|have|went|used|did|also))\b"
 )
 _EXPERIENCER = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
+_CLAUSE_BREAK = re.compile(r",| [-–—] ")
 _PROBE_START = re.compile(
     r"^\W*(?:what|how|why|when|where|which|who|do|does|did|can|could|would|will|have|has)\b"
 )
@@ -363,7 +364,7 @@ def _feelings(
         before = low[max(0, m.start() - 5) : m.start()]
         politeness = before.endswith(("i'm ", " am ")) and m.group() == "afraid"
         # the "I" of a frame ("I can imagine what a scary time…") is the listener, not the one who feels
-        clause = low[frame_end if frame_end <= m.start() else 0 : m.start()].rsplit(",", 1)[-1]
+        clause = _CLAUSE_BREAK.split(low[frame_end if frame_end <= m.start() else 0 : m.start()])[-1]
         own = not second and _EXPERIENCER.search(clause) is not None  # "I feel lonely too": the agent's
         if politeness or own or negated_before(low, m.start(), 12) or literal_feeling_word(low, m):
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
