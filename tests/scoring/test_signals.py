@@ -108,6 +108,7 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.next_step, UPSET, "I'm raising the refund now.", "raising the refund"),
     (K.ownership, UPSET, "I'm upgrading it to next-day delivery now.", "I'm upgrading"),
     (K.ownership, UPSET, "I've expedited the refund so it lands sooner.", "I've expedited"),
+    (K.ownership, UPSET, "I've re-sent the refund confirmation to your email.", "I've re-sent"),
     (K.next_step, UPSET, "I've removed the second charge, it won't show again.", "removed the second"),
     (K.next_step, UPSET, "I've corrected the balance on your account this morning.", "corrected the balance"),
     # a negation in the clause before a dash does not negate the commitment after it
@@ -483,6 +484,20 @@ def test_a_feeling_after_a_dash_is_the_customers(core: Rubric, scorer: OfflineSc
     gas = [customer("You've cut off my gas and I have two small kids. It's freezing.")]
     text = "I'm so sorry - two small kids in a freezing house is frightening."
     assert score(scorer, core, text, gas).has(K.feeling_reflection)
+
+
+@pytest.mark.parametrize("wish", ["I hope you feel better soon!", "Hope you're feeling better soon."])
+def test_a_well_wish_reflects_nothing(core: Rubric, scorer: OfflineScorer, wish: str) -> None:
+    ill = [customer("I've been so ill this week and now my parcel is lost.")]
+    result = score(scorer, core, wish, ill)
+    assert result.scores["mirroring"].level == 0, result.signals
+
+
+def test_the_agents_own_feeling_beside_a_stock_frame_is_theirs(core: Rubric, scorer: OfflineScorer) -> None:
+    # "you" in "I know how you feel" does not make the agent's own stress the customer's
+    ill = [customer("I've been so ill this week and I'm stressed about my lost parcel.")]
+    text = "I know how you feel, I have often felt stressed when deliveries go wrong."
+    assert not score(scorer, core, text, ill).has(K.feeling_reflection)
 
 
 def test_a_rejected_claim_is_no_feeling() -> None:

@@ -14,10 +14,10 @@ from simcoach.scoring.signals import (
     customer_span,
     literal_feeling_word,
     may_feel,
-    negated_before,
     repeats_customer,
     sig,
 )
+from simcoach.scoring.signals.feeling import Framing, feeling_reflections
 from simcoach.scoring.text import Analysed, Sentence, Token
 
 _P = LEXICON.patterns
@@ -43,8 +43,7 @@ _SELF = re.compile(
     r"tried|gone|struggled|dealt|felt|lost|suffered|experienced|gotten|got)|when i|"
     r"we (?:were|had|have|went|used|did|also))\b"
 )
-_EXPERIENCER = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
-_CLAUSE_BREAK = re.compile(r",| [-–—] ")
+_WISH = re.compile(r"\b(?:hope|wish)(?: that)? you(?:'re| are|'ll| will)? (?:feel|feeling|get|getting|be)\b")
 _PROBE_START = re.compile(
     r"^\W*(?:what|how|why|when|where|which|who|do|does|did|can|could|would|will|have|has)\b"
 )
@@ -241,6 +240,8 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         if frame is None and not matched and s.start not in feelings:
             continue  # nothing of the customer's and no frame or feeling: nothing to reflect here
         low = a.low[s.start : s.end]
+        if _WISH.search(low):
+            continue  # "I hope you feel better soon!" wishes the customer well; it reflects nothing they said
         second = any(w.low in LEXICON.second_person for w in words)
         weight = sum(w.weight for w in {w.stem: w for w in matched}.values())
         closing = check if check is not None and not a.low[check.end() : s.end].strip(" ?.!") else None
@@ -288,8 +289,18 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
                     if not stock.start() <= w.start < stock.end()
                 )
             frame_end = max(0, frame.end() - s.start) if frame is not None else 0
-            found = _feelings(t, s, low, frame is not None, frame_end, stock, outside, families, second)
-            out.extend(found)
+            out.extend(
+                feeling_reflections(
+                    t,
+                    s,
+                    low,
+                    Framing(frame is not None, frame_end, stock),
+                    overlap=outside,
+                    families=families,
+                    second=second,
+                    self_talk=self_talk,
+                )
+            )
     return out
 
 
@@ -341,52 +352,3 @@ def _reflects(
             seen.add((idx, start))
             spans.append(customer_span(views[idx], idx, start, end))
     return spans[:8]
-
-
-def _feelings(
-    t: TurnInput,
-    s: Sentence,
-    low: str,
-    framed: bool,
-    frame_end: int,
-    stock: re.Match[str] | None,
-    overlap: float,
-    families: set[str],
-    second: bool,
-) -> list[Signal]:
-    a: Analysed = t.agent
-    out: list[Signal] = []
-    self_talk = _SELF.match(low) is not None and not second
-    if self_talk and not framed:
-        return out
-    for m in LEXICON.feeling.finditer(low):
-        family = LEXICON.family_of(m.group()) or "other"
-        before = low[max(0, m.start() - 5) : m.start()]
-        politeness = before.endswith(("i'm ", " am ")) and m.group() == "afraid"
-        # the "I" of a frame ("I can imagine what a scary time…") is the listener, not the one who feels
-        clause = _CLAUSE_BREAK.split(low[frame_end if frame_end <= m.start() else 0 : m.start()])[-1]
-        own = not second and _EXPERIENCER.search(clause) is not None  # "I feel lonely too": the agent's
-        if politeness or own or negated_before(low, m.start(), 12) or literal_feeling_word(low, m):
-            continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
-        if family == "relief" and not framed:
-            continue  # "I'm glad…" is the agent's feeling; "you sound relieved" reflects the customer's
-        in_stock = stock is not None and stock.start() <= s.start + m.start() < stock.end()
-        if in_stock and overlap < 1.0:
-            continue  # "I understand your frustration" alone is a stock frame, not a reflection
-        subject = low.lstrip().startswith(("that", "it", "this", "what", "losing", "being", "having"))
-        if not (framed or second or subject or overlap >= 1.0):
-            continue
-        strength = 1.0 if family in families else 0.7
-        start = s.start + m.start()
-        out.append(
-            sig(
-                SignalKind.feeling_reflection,
-                a,
-                start,
-                start + len(m.group()),
-                strength=strength,
-                detail=family,
-            )
-        )
-        break
-    return out

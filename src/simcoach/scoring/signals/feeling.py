@@ -1,0 +1,86 @@
+"""Feeling reflection: a feeling the agent attributes to the customer, not one of their own or a wish."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from simcoach.content.vocabulary import SignalKind
+from simcoach.scoring.lexicon import LEXICON
+from simcoach.scoring.models import Signal
+from simcoach.scoring.signals import TurnInput, literal_feeling_word, negated_before, sig
+from simcoach.scoring.text import Analysed, Sentence
+
+_EXPERIENCER = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
+_CLAUSE_BREAK = re.compile(r",| [-–—] ")
+_I_FELT = re.compile(
+    r"\bi(?:'ve| have| had)? (?:\w+ )?(?:felt|feel|feeling|get|got|suffer|suffered|struggled)\b"
+    r"(?! (?:how|that|what|your|you)\b)"  # "I can feel how anxious you are" perceives the customer's
+)
+_INTERJECTION = re.compile(r"^\W*(?:(?:oh|ah|aw|ugh|wow|gosh|oof|yikes|oh no|oh dear|oh gosh)\b[\s,.!]*)?")
+_YOU = re.compile(r"\b(?:you|you're|you've|you'd|you'll|your|yourself)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Framing:
+    """How a sentence is framed: by a reflective frame ("it sounds like…"), where it ends, or a stock one."""
+
+    framed: bool
+    frame_end: int  # offset in the sentence where the reflective frame ends (0 without one)
+    stock: re.Match[str] | None  # "I understand your frustration", matched in the whole turn
+
+
+def feeling_reflections(
+    t: TurnInput,
+    s: Sentence,
+    low: str,
+    framing: Framing,
+    *,
+    overlap: float,
+    families: set[str],
+    second: bool,
+    self_talk: bool,
+) -> list[Signal]:
+    """The first feeling the sentence attributes to the customer (``low`` is its lower-cased text), if any."""
+    a: Analysed = t.agent
+    out: list[Signal] = []
+    framed, frame_end, stock = framing.framed, framing.frame_end, framing.stock
+    if self_talk and not framed:
+        return out
+    for m in LEXICON.feeling.finditer(low):
+        family = LEXICON.family_of(m.group()) or "other"
+        before = low[max(0, m.start() - 5) : m.start()]
+        politeness = before.endswith(("i'm ", " am ")) and m.group() == "afraid"
+        # the "I" of a frame ("I can imagine what a scary time…") is the listener, not the one who feels
+        clause = _CLAUSE_BREAK.split(low[frame_end if frame_end <= m.start() else 0 : m.start()])[-1]
+        # "I feel lonely too", and "I know how you feel, I have often felt stressed": the agent's own
+        own = (not second and _EXPERIENCER.search(clause) is not None) or (
+            _I_FELT.search(clause) is not None and _YOU.search(clause) is None
+        )
+        if politeness or own or negated_before(low, m.start(), 12) or literal_feeling_word(low, m):
+            continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
+        if family == "relief" and not framed:
+            continue  # "I'm glad…" is the agent's feeling; "you sound relieved" reflects the customer's
+        in_stock = stock is not None and stock.start() <= s.start + m.start() < stock.end()
+        if in_stock and overlap < 1.0:
+            continue  # "I understand your frustration" alone is a stock frame, not a reflection
+        opened = _INTERJECTION.sub(
+            "", low, count=1
+        )  # "ugh, it sounds so hard": the interjection says nothing
+        subject = opened.startswith(("that", "it", "this", "what", "losing", "being", "having"))
+        if not (framed or second or subject or overlap >= 1.0):
+            continue
+        strength = 1.0 if family in families else 0.7
+        start = s.start + m.start()
+        out.append(
+            sig(
+                SignalKind.feeling_reflection,
+                a,
+                start,
+                start + len(m.group()),
+                strength=strength,
+                detail=family,
+            )
+        )
+        break
+    return out
