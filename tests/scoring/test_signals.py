@@ -109,6 +109,9 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.ownership, UPSET, "I'm upgrading it to next-day delivery now.", "I'm upgrading"),
     (K.ownership, UPSET, "I've expedited the refund so it lands sooner.", "I've expedited"),
     (K.ownership, UPSET, "I've re-sent the refund confirmation to your email.", "I've re-sent"),
+    # a committed outcome with its time answers "will it come?" as surely as an owned action
+    (K.time_frame, UPSET, "Yes, the refund will arrive in your account by Friday.", "by Friday"),
+    (K.next_step, UPSET, "It will be back in your account by 5pm today.", "It will be back"),
     (K.next_step, UPSET, "I've removed the second charge, it won't show again.", "removed the second"),
     (K.next_step, UPSET, "I've corrected the balance on your account this morning.", "corrected the balance"),
     # a negation in the clause before a dash does not negate the commitment after it
@@ -241,6 +244,7 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.stock_frame, UPSET, "If I understand you correctly, you were charged twice, is that right?"),
         (K.next_step, UPSET, "We will not be refunding the fee."),  # a refusal commits to nothing
         (K.next_step, UPSET, "You'll have to request the refund yourself."),
+        (K.next_step, UPSET, "It should arrive at some point."),  # no commitment, no time
         # "I understand, but…" followed by a commitment or good news does not cancel the acknowledgement
         (K.understand_but, UPSET, "I understand, but we'll have the second charge reversed by Friday."),
         (K.understand_but, UPSET, "I understand, but the refund is already on its way to you."),

@@ -31,7 +31,12 @@ _EXPLAIN_WORDS = frozenset({"because", "due", "reason", "why", "happened", "caus
 # "we'll have it reversed by Friday" commits; "we will not refund it" and "you'll have to wait" do not
 _COMMIT = re.compile(
     r"\b(?:we(?:'ll| will| are going to|'re going to)"
-    r"|you(?:'ll| will) (?:get|receive|see|hear|have(?! to\b)))\b(?! (?:not|never)\b)"
+    r"|you(?:'ll| will) (?:get|receive|see|hear|have(?! to\b))"
+    # a committed outcome: "it will be back in your account by 5pm", "the refund will arrive by Friday"
+    r"|(?:it|this|that|(?:your|the) [\w-]+)(?:'ll| will) (?:definitely |now |then )?"
+    r"(?=arrive|be (?:back|with you|delivered|there|fixed|sorted|resolved|credited|refunded|reconnected"
+    r"|restored|on its way)|reach you))"
+    r"\b(?! (?:not|never)\b)"
 )
 _EMPATHY_WORD = re.compile(
     _P["keyword_empathy"].pattern + "|" + LEXICON.feeling.pattern + r"|inconvenien|trouble|hassle|delay"
