@@ -64,11 +64,7 @@ def feeling_reflections(
         in_stock = stock is not None and stock.start() <= s.start + m.start() < stock.end()
         if in_stock and overlap < 1.0:
             continue  # "I understand your frustration" alone is a stock frame, not a reflection
-        opened = _INTERJECTION.sub(
-            "", low, count=1
-        )  # "ugh, it sounds so hard": the interjection says nothing
-        subject = opened.startswith(("that", "it", "this", "what", "losing", "being", "having"))
-        if not (framed or second or subject or overlap >= 1.0):
+        if not (framed or second or overlap >= 1.0 or _about_the_situation(low)):
             continue
         strength = 1.0 if family in families else 0.7
         start = s.start + m.start()
@@ -84,3 +80,10 @@ def feeling_reflections(
         )
         break
     return out
+
+
+def _about_the_situation(low: str) -> bool:
+    """Whether a sentence opens on the situation ("that must be…", "it sounds…"); an opening "ugh," or
+    "oh no," says nothing."""
+    opened = _INTERJECTION.sub("", low, count=1)
+    return opened.startswith(("that", "it", "this", "what", "losing", "being", "having"))

@@ -240,7 +240,7 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         if frame is None and not matched and s.start not in feelings:
             continue  # nothing of the customer's and no frame or feeling: nothing to reflect here
         low = a.low[s.start : s.end]
-        if _WISH.search(low):
+        if ("hope" in low or "wish" in low) and _WISH.search(low):
             continue  # "I hope you feel better soon!" wishes the customer well; it reflects nothing they said
         second = any(w.low in LEXICON.second_person for w in words)
         weight = sum(w.weight for w in {w.stem: w for w in matched}.values())
