@@ -293,3 +293,16 @@ def test_an_order_or_a_sarcastic_cheer_is_not_said_back_as_it_stands(
 ) -> None:
     line = _lines(scorer, core, said)["mirroring"]
     assert restated in line, line
+
+
+def test_the_agents_own_words_thrown_back_are_not_said_back(core: Rubric, scorer: OfflineScorer) -> None:
+    # "As soon as possible?" repeats the agent's promise in disbelief: the line goes back to the complaint
+    context = [
+        customer("My boiler's been broken for a week and I've got a newborn at home."),
+        agent("I understand your frustration. We will get an engineer out as soon as possible."),
+        customer("As soon as possible? That's what you said last week!"),
+    ]
+    result = score(scorer, core, "I understand your frustration.", context)
+    for cid, s in result.scores.items():
+        assert "asking as soon as possible" not in s.feedback.better_line, (cid, s.feedback.better_line)
+    assert "your boiler's been broken for a week" in result.scores["mirroring"].feedback.better_line

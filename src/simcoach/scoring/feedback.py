@@ -60,14 +60,18 @@ def better_line(measure: Measure, t: TurnInput) -> str:
     grounds = t.cache.get("better_line")
     if grounds is None:  # the same for every criterion of the turn: worked out once
         view = last[1]
+        said = view.a.text
+        if t.agents and "?" in said:
+            said = _without_echoes(said, t.agents[-1].low)
         # "That's it? I need it fixed." says little, and "Oh brilliant. Gold star." says the opposite of
         # what it means: ground the line in the complaint just before it
-        if message_weight(view.a.text) < 2.0 or (view.sarcastic and not _complaint(view.a.text)):
+        if message_weight(said) < 2.0 or (view.sarcastic and not _complaint(said)):
             earlier = [v for _, v in t.customers[-3:-1] if message_weight(v.a.text) >= 2.0]
             if earlier:
                 view = earlier[-1]
+                said = view.a.text
         grounds = t.cache["better_line"] = (
-            view.a.text,
+            said,
             last[1].sarcastic,
             feeling_word(t),
             t.customer_name or "",
@@ -81,6 +85,25 @@ def better_line(measure: Measure, t: TurnInput) -> str:
         tuple[str, bool, str, str, bool, bool, tuple[str, ...], str], grounds
     )
     return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset)
+
+
+_ECHO_WORDS = re.compile(r"[a-z0-9']+")
+_ECHO_MAX = 6  # words: "As soon as possible?" throws a phrase back; a longer question asks something new
+
+
+@lru_cache(maxsize=4096)
+def _without_echoes(text: str, agent_low: str) -> str:
+    """The message without questions that only throw the agent's last words back ("As soon as possible?
+    That's what you said last week!" after "…as soon as possible."): disbelief, not content to say back."""
+    a = analyse(text)
+    said = " " + " ".join(_ECHO_WORDS.findall(agent_low)) + " "
+    kept: list[str] = []
+    for s in a.sentences:
+        words = _ECHO_WORDS.findall(a.low[s.start : s.end])
+        if s.question_mark and 0 < len(words) <= _ECHO_MAX and " " + " ".join(words) + " " in said:
+            continue
+        kept.append(a.text[s.start : s.end])
+    return text if len(kept) == len(a.sentences) else " ".join(kept)
 
 
 @lru_cache(maxsize=4096)
