@@ -33,6 +33,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.leading_question, UPSET, "You did check the basket before paying, didn't you?", "You did check"),
     (K.leading_question, UPSET, "Wouldn't you agree the bank is to blame?", "Wouldn't you agree"),
     (K.follow_up, UPSET, "What did the bank say about the overdrawn account?", "What did the bank"),
+    # "more" with nothing after it is more of what the customer just said
+    (K.follow_up, UPSET, "Could you tell me more?", "tell me more"),
     (K.reask, GAVE_ORDER, "Can you give me the order number?", "order number"),
     (K.reask, [], "Could I take your email address again?", "email address again"),
     (
@@ -223,6 +225,7 @@ def test_signal_fires_with_a_span_quoting_it(
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
         # "whatever" before a clause is a determiner ("whatever you use"), not a shrug
         (K.dismissive, UPSET, "A standing charge is a fixed daily fee, whatever you use."),
+        (K.follow_up, UPSET, "Could you tell me more about your travel plans?"),  # more of something else
         # "at least" that credits what the customer did is no silver lining
         (K.dismissive, UPSET, "At least you rang us straight away, which makes the refund quicker."),
         (K.dismissive, UPSET, "It's good that you're able to look on the bright side about this."),  # theirs

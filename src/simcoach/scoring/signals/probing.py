@@ -25,6 +25,7 @@ _CLAUSE_SPLIT = re.compile(
 )
 _YOU_SUBJECT = re.compile(r"(?:you|you're|you've|you'd|you'll|your \w+)\s+(?!know\b)")
 _ANAPHORA = frozenset({"that", "this", "it", "then", "there", "those", "these", "next"})
+_MORE_OF_IT = re.compile(r"\bmore(?: please)?\W*$")  # "tell me more?": more of what was just said
 _REQUEST = re.compile(r"\b(?:please|confirm|provide|give me|send me|need|take|have|may i|can i|could i)\b")
 # "what did the driver say?" and "what is stopping you?" invite an account; "what's the order number?"
 # asks for one fact
@@ -288,8 +289,9 @@ def probing_signals(t: TurnInput, questions: list[Question]) -> list[Signal]:
                 for tok in view.a.tokens
                 if tok.content and tok.stem in qstems
             ]
-            anaphoric = q.kind == _OPEN and any(
-                tok.low in _ANAPHORA for tok in a.tokens if q.start <= tok.start < q.end
+            anaphoric = q.kind == _OPEN and (
+                any(tok.low in _ANAPHORA for tok in a.tokens if q.start <= tok.start < q.end)
+                or _MORE_OF_IT.search(seg) is not None
             )
             if reflects or (anaphoric and last[1].a.content):
                 out.append(sig(SignalKind.follow_up, a, q.start, q.end, reflects=reflects[:6]))
