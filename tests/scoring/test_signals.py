@@ -111,6 +111,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.ownership, UPSET, "I'm upgrading it to next-day delivery now.", "I'm upgrading"),
     (K.ownership, UPSET, "I've expedited the refund so it lands sooner.", "I've expedited"),
     (K.ownership, UPSET, "I've re-sent the refund confirmation to your email.", "I've re-sent"),
+    (K.ownership, UPSET, "I've lifted the block on your card.", "I've lifted"),
+    (K.next_step, UPSET, "I'm extending the payment date to the 30th.", "extending the payment date"),
     # a committed outcome with its time answers "will it come?" as surely as an owned action
     (K.time_frame, UPSET, "Yes, the refund will arrive in your account by Friday.", "by Friday"),
     (K.next_step, UPSET, "It will be back in your account by 5pm today.", "It will be back"),
