@@ -199,3 +199,19 @@ async def test_hybrid_skips_the_judge_when_all_clear(
     result = await assess(hybrid)
     assert result.scorer == StubScorer.name
     assert fake.state.requests == []
+
+
+async def test_the_judge_is_told_which_line_was_sarcasm(
+    fake: FakeOpenAI, provider: OpenAICompatProvider
+) -> None:
+    # the engine knows a line was voiced as sarcasm; the judge must not read "Wonderful." as good news
+    fake.state.default = Behaviour(text=answer(ids()))
+    scorer = judge(provider)
+    marked = [ChatTurn(role="customer", text="Wonderful.", sarcastic=True)]
+    plain = [ChatTurn(role="customer", text="Wonderful.")]
+    for context in (marked, plain):
+        await scorer.assess(rubric=RUBRIC.item, rubric_version=RUBRIC.version, context=context, text=TEXT)
+    assert len(fake.state.requests) == 2  # the mark is part of what the judge saw, so of the cache key
+    told, not_told = (r["messages"][1]["content"] for r in fake.state.requests)
+    assert "Customer (sarcastic): Wonderful." in told
+    assert "Customer: Wonderful." in not_told

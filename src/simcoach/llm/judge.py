@@ -147,7 +147,10 @@ def cache_key(
         "model": model,
         "rubric": [rubric.id, rubric_version],
         "criteria": sorted(criteria),
-        "context": [[t.role, t.text] for t in context[-CONTEXT_TURNS:]],
+        # a sarcasm mark changes what the judge sees; unmarked turns keep the keys they always had
+        "context": [
+            [t.role, t.text, *(["sarcastic"] if t.sarcastic else [])] for t in context[-CONTEXT_TURNS:]
+        ],
         "text": text,
         "scenario": scenario.primary_issue if scenario is not None else None,
     }
