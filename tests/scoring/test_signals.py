@@ -181,6 +181,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.dismissive, UPSET, "With respect, that wasn't our fault.", "wasn't our fault"),
     (K.calm_down, UPSET, "Don't take that tone with me.", "take that tone"),
     (K.calm_down, UPSET, "Why are you shouting at me?", "Why are you shouting"),
+    # "not sure why…" hedges; it negates nothing that follows
+    (K.calm_down, UPSET, "I'm not sure why you're shouting at me.", "why you're shouting"),
     (K.hostile_language, UPSET, "If you keep shouting I'm going to end this chat.", "end this chat"),
     # insults count whatever their form or target: no hand-written word list may hide them
     (K.hostile_language, UPSET, "Honestly, the morons in dispatch lost it again.", "morons"),

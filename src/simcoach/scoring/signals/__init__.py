@@ -365,4 +365,10 @@ def negated_before(low: str, pos: int, window: int = 24) -> bool:
         cut = left.rfind(stop)
         if cut >= 0:
             left = left[cut + len(stop) :]
+    if "sure" in left or "certain" in left:
+        left = _HEDGE.sub(" ", left)  # "I'm not sure why you're shouting" hedges, it negates nothing after it
     return _P["negation"].search(left) is not None
+
+
+# (the wh-word may be where the phrase being checked begins: "not sure | why you're shouting")
+_HEDGE = re.compile(r"\bnot (?:sure|certain)(?: (?:why|what|how|whether|if|when|where|who)\b| *$)")
