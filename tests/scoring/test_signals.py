@@ -230,6 +230,7 @@ def test_signal_fires_with_a_span_quoting_it(
         # "whatever" before a clause is a determiner ("whatever you use"), not a shrug
         (K.dismissive, UPSET, "A standing charge is a fixed daily fee, whatever you use."),
         (K.follow_up, UPSET, "Could you tell me more about your travel plans?"),  # more of something else
+        (K.ownership, UPSET, "I'm not sure I can refund that."),  # a doubt, not a commitment
         # "at least" that credits what the customer did is no silver lining
         (K.dismissive, UPSET, "At least you rang us straight away, which makes the refund quicker."),
         (K.dismissive, UPSET, "It's good that you're able to look on the bright side about this."),  # theirs

@@ -366,9 +366,15 @@ def negated_before(low: str, pos: int, window: int = 24) -> bool:
         if cut >= 0:
             left = left[cut + len(stop) :]
     if "sure" in left or "certain" in left:
-        left = _HEDGE.sub(" ", left)  # "I'm not sure why you're shouting" hedges, it negates nothing after it
+        # "I'm not sure why you're shouting" hedges a question, it negates nothing after it (but "I'm not
+        # sure I can refund that" doubts the refund); the wh-word may be where the checked phrase begins
+        left = _HEDGE.sub(" ", left)
+        if _WH.match(low, pos):
+            left = _HEDGE_END.sub(" ", left)
     return _P["negation"].search(left) is not None
 
 
-# (the wh-word may be where the phrase being checked begins: "not sure | why you're shouting")
-_HEDGE = re.compile(r"\bnot (?:sure|certain)(?: (?:why|what|how|whether|if|when|where|who)\b| *$)")
+_WH_WORDS = r"(?:why|what|how|whether|if|when|where|who)\b"
+_HEDGE = re.compile(r"\bnot (?:sure|certain) " + _WH_WORDS)
+_HEDGE_END = re.compile(r"\bnot (?:sure|certain) *$")
+_WH = re.compile(_WH_WORDS)
