@@ -13,7 +13,7 @@ from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
 from simcoach.scoring.restate import gist, message_weight, sentence_weight
 from simcoach.scoring.signals import TurnInput
-from simcoach.scoring.text import analyse
+from simcoach.scoring.text import analyse, words_of
 
 K = members(SignalKind)  # plain attributes: see members()
 _FEELING_WORD = {
@@ -87,7 +87,6 @@ def better_line(measure: Measure, t: TurnInput) -> str:
     return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset)
 
 
-_ECHO_WORDS = re.compile(r"[a-z0-9']+")
 _ECHO_MAX = 6  # words: "As soon as possible?" throws a phrase back; a longer question asks something new
 
 
@@ -96,10 +95,10 @@ def _without_echoes(text: str, agent_low: str) -> str:
     """The message without questions that only throw the agent's last words back ("As soon as possible?
     That's what you said last week!" after "…as soon as possible."): disbelief, not content to say back."""
     a = analyse(text)
-    said = " " + " ".join(_ECHO_WORDS.findall(agent_low)) + " "
+    said = " " + " ".join(words_of(agent_low)) + " "
     kept: list[str] = []
     for s in a.sentences:
-        words = _ECHO_WORDS.findall(a.low[s.start : s.end])
+        words = [w.low for w in a.words(s)]
         if s.question_mark and 0 < len(words) <= _ECHO_MAX and " " + " ".join(words) + " " in said:
             continue
         kept.append(a.text[s.start : s.end])

@@ -9,7 +9,7 @@ from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal
 from simcoach.scoring.signals import TurnInput, literal_feeling_word, negated_before, sig
-from simcoach.scoring.text import Analysed, Sentence
+from simcoach.scoring.text import Analysed, Sentence, words_of
 
 _EXPERIENCER = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
 _CLAUSE_BREAK = re.compile(r",| [-–—] ")
@@ -18,7 +18,6 @@ _I_FELT = re.compile(
     r"(?! (?:how|that|what|your|you)\b)"  # "I can feel how anxious you are" perceives the customer's
 )
 _INTERJECTION = re.compile(r"^\W*(?:(?:oh|ah|aw|ugh|wow|gosh|oof|yikes|oh no|oh dear|oh gosh)\b[\s,.!]*)?")
-_YOU = re.compile(r"\b(?:you|you're|you've|you'd|you'll|your|yourself)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +54,7 @@ def feeling_reflections(
         clause = _CLAUSE_BREAK.split(low[frame_end if frame_end <= m.start() else 0 : m.start()])[-1]
         # "I feel lonely too", and "I know how you feel, I have often felt stressed": the agent's own
         own = (not second and _EXPERIENCER.search(clause) is not None) or (
-            _I_FELT.search(clause) is not None and _YOU.search(clause) is None
+            _I_FELT.search(clause) is not None and LEXICON.second_person.isdisjoint(words_of(clause))
         )
         if politeness or own or negated_before(low, m.start(), 12) or literal_feeling_word(low, m):
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects

@@ -244,9 +244,8 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
             continue  # "I hope you feel better soon!" wishes the customer well; it reflects nothing they said
         second = any(w.low in LEXICON.second_person for w in words)
         weight = sum(w.weight for w in {w.stem: w for w in matched}.values())
-        closing = check if check is not None and not a.low[check.end() : s.end].strip(" ?.!") else None
         advice = suggestions.get(s.start)
-        suggestion = advice is not None and not _recapped(advice, summaries.get(s.start), closing)
+        suggestion = advice is not None and not _recapped(a.low, s, advice, summaries.get(s.start), check)
         self_talk = not second and _SELF.match(low) is not None
         # a probing question asks even when it contains "you feel"; a rising-tone reflection is not a probe
         probe = s.start in probe_starts or (frame is None and _PROBE_START.match(low) is not None)
@@ -304,13 +303,21 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
     return out
 
 
-def _recapped(advice: re.Match[str], summary: re.Match[str] | None, check: re.Match[str] | None) -> bool:
+def _recapped(
+    low: str,
+    s: Sentence,
+    advice: re.Match[str],
+    summary: re.Match[str] | None,
+    check: re.Match[str] | None,
+) -> bool:
     """Whether advice-shaped words sit inside an announced recap ("If I understand you correctly, … so you
-    need to find another job to pay it off?", or before a closing check: "…you need to move out, is that
-    right?"): the customer's plan said back, not the agent's suggestion."""
-    return (summary is not None and summary.start() < advice.start()) or (
-        check is not None and check.start() > advice.start()
-    )
+    need to find another job to pay it off?", or before a check that closes the sentence: "…you need to
+    move out, is that right?"): the customer's plan said back, not the agent's suggestion."""
+    if summary is not None and summary.start() < advice.start():
+        return True
+    if check is None or check.start() <= advice.start():
+        return False
+    return not low[check.end() : s.end].strip(" ?.!")  # nothing but punctuation after the check
 
 
 def _said_back(low: str, m: re.Match[str], cust_words: list[list[str]]) -> bool:
