@@ -306,3 +306,18 @@ def test_the_agents_own_words_thrown_back_are_not_said_back(core: Rubric, scorer
     for cid, s in result.scores.items():
         assert "asking as soon as possible" not in s.feedback.better_line, (cid, s.feedback.better_line)
     assert "your boiler's been broken for a week" in result.scores["mirroring"].feedback.better_line
+
+
+@pytest.mark.parametrize(
+    ("said", "restated"),
+    [
+        # a better line is a model to copy: a contraction typed without its apostrophe is spelt out
+        ("i cant believe youve charged me twice", "you can't believe we've charged you twice"),
+        ("im fed up, the engineer didnt turn up again", "the engineer didn't turn up again"),
+        ("thats the third time the parcel hasnt come", "that's the third time the parcel hasn't come"),
+    ],
+)
+def test_a_contraction_typed_without_its_apostrophe_is_said_back_spelt_out(
+    said: str, restated: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    assert restated in _lines(scorer, core, said)["mirroring"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simcoach.scoring.lexicon import LEXICON, word_list
+from simcoach.scoring.lexicon import LEXICON, bare_contractions, word_list
 from simcoach.scoring.text import analyse
 
 
@@ -24,3 +24,28 @@ def test_a_stopword_carries_no_content() -> None:
 def test_a_word_list_entry_that_is_not_a_word_is_an_error() -> None:
     with pytest.raises(ValueError, match=r"words.yaml: stopwords\[1\] is True, not a word"):
         word_list("words.yaml", "stopwords", ["a", True])
+
+
+@pytest.mark.parametrize(
+    ("source", "bare"),
+    [
+        ("you're sure", "you'?re sure"),
+        ("you(?:'re| are|'ve been)", "you(?:'?re| are|'?ve been)"),  # each alternative of the group
+        ("(?:do|does)n't", "(?:do|does)n'?t"),
+        ("\\bi'm", "\\bi'?m"),  # the escape is not part of the word
+        ("we(?:'ll| will)", "we(?:'ll| will)"),  # "well" is a word of its own
+        ("i'd like", "i'd like"),  # so is "id"
+        ("(?:i|we)'ll", "(?:i|we)'ll"),  # the word cannot be read from the pattern
+        ("(?<!n't )sorry", "(?<!n't )sorry"),  # a look-behind keeps its fixed width
+        ("[^']s", "[^']s"),  # a class is no contraction
+        ("company's", "company'?s"),
+    ],
+)
+def test_a_pattern_accepts_a_contraction_typed_without_its_apostrophe(source: str, bare: str) -> None:
+    assert bare_contractions(source, LEXICON.contraction_lookalikes) == bare
+
+
+def test_a_contraction_typed_without_its_apostrophe_carries_no_content() -> None:
+    # "dont" is "don't": sharing it with the customer is no sign of having listened
+    tokens = analyse("I dont know, thats why I cant pay. Youre sure?").tokens
+    assert [t.low for t in tokens if t.content] == ["pay"]

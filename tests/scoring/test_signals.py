@@ -6,7 +6,7 @@ import pytest
 
 from simcoach.content.rubric import Rubric
 from simcoach.content.vocabulary import SignalKind as K
-from simcoach.scoring.models import ChatTurn
+from simcoach.scoring.models import ChatTurn, TurnAssessment
 from simcoach.scoring.offline import OfflineScorer
 from simcoach.scoring.signals import customer_view
 
@@ -211,7 +211,11 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
 def test_signal_fires_with_a_span_quoting_it(
     kind: K, context: list[ChatTurn], text: str, quote: str, core: Rubric, scorer: OfflineScorer
 ) -> None:
-    result = score(scorer, core, text, context)
+    assert_fires(score(scorer, core, text, context), kind, quote)
+
+
+def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
+    """The turn carries a ``kind`` signal whose span quotes ``quote``."""
     found = result.of(kind)
     assert found, [(s.kind.value, s.span.text if s.span else "") for s in result.signals]
     assert any(s.span is not None and quote.lower() in s.span.text.lower() for s in found), found

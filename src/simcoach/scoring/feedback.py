@@ -140,14 +140,14 @@ def _wrong(g: str, asks: bool, recent: tuple[str, ...], upset: str) -> str:
 # a death in the family: a better line offers condolence first, not an apology for the facts
 _CONDOLENCE = "I'm so sorry for your loss"
 _P_COMPLAINT = LEXICON.patterns["complaint_cue"]
-_REQUEST = re.compile(r"\W*(?:i (?:want|need|would like)|i'd like|please|can you|could you|just)\b")
+_REQUEST = LEXICON.compile(r"\W*(?:i (?:want|need|would like)|i'd like|please|can you|could you|just)\b")
 _CONDOLED = re.compile(r"\b(?:your loss|condolence)")
 # after a death nothing is "put right" or "sorted out", and no update "by 5pm" is chased: one gentle promise
 _LOSS_STEP = (
     "I'll take care of this myself and confirm each step with you in writing today, "
     "so you won't have to explain it again."
 )
-_WANTS = re.compile(
+_WANTS = LEXICON.compile(
     r"you(?:'d| would)? (?:really |just )?(?:like|want|need|wish|hope)\b"
     r"|you'd rather|you're (?:asking|hoping)"
 )

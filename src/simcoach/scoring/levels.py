@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from simcoach.content.rubric import Criterion, Rubric
 from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableWhen, SignalKind, members
+from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal, Span
 from simcoach.scoring.signals import TurnInput, span
 from simcoach.scoring.signals.scenario import disclosures_made
@@ -202,7 +202,7 @@ _GAMED: dict[SignalKind, str] = {
     K.keyword_stuffing: "empathy keywords stacked with no substance",
     K.scripted_delivery: "a script that could go to any customer",
 }
-_WE_WILL = re.compile(r"\b(?:we|i)(?:'ll| will| are going to|'re going to| am going to|'m going to)\b")
+_WE_WILL = LEXICON.compile(r"\b(?:we|i)(?:'ll| will| are going to|'re going to| am going to|'m going to)\b")
 
 
 def acknowledgment(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:

@@ -32,6 +32,10 @@ _SWAP = {
     "you've": "we've",
     "yours": "ours",
 }
+# "im", "youve": the swap of a contraction typed without its apostrophe ("were" and "ill" are words)
+_SWAP |= {
+    bare: v for k, v in _SWAP.items() if (bare := k.replace("'", "")) not in LEXICON.contraction_lookalikes
+}
 _WORD = re.compile(r"[A-Za-z0-9’']+|[^A-Za-z0-9’'\s]+|\s+")
 _LEAD = re.compile(
     r"^(?:and|but|so|well|oh|look|listen|honestly|seriously|yes|no|yeah|ok|okay|hi|hello|hey|um|also|plus|now"
@@ -66,7 +70,8 @@ def _swap(text: str) -> str:
         low = piece.lower().replace("’", "'")
         rep = _SWAP.get(low)
         if rep is None:
-            out.append(piece)
+            spelt = LEXICON.spelt_out.get(low)
+            out.append(piece if spelt is None else piece[0] + spelt[1:])  # keeps "Didnt" capitalised
             continue
         if low == "you" and _object_position(pieces, i):
             rep = "us"  # "asking him to ring you" → "…to ring us", not "…to ring we"

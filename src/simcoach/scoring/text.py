@@ -170,7 +170,9 @@ def _word_info(low: str) -> tuple[str, str, bool, float]:
     got = _WORD_INFO.get(low)
     if got is None:
         lex = LEXICON
-        base = low.split("'")[0] if "'" in low else low
+        # "dont" is "don't": its base is "don", however it was typed
+        written = lex.spelt_out.get(low, low)
+        base = written.split("'")[0] if "'" in written else written
         # seven characters of the stem: Snowball leaves "diagnosed"/"diagnosis" as diagnos/diagnosi
         st = stem(base)[:7]
         is_content = base not in lex.stopwords and len(base) > 1 and not base.isdigit()

@@ -49,6 +49,72 @@ def word_list(name: str, key: str, values: Any) -> list[str]:
     return values
 
 
+# an apostrophe in a pattern that opens a contraction's ending: "you're", "you(?:'re| are)", "don't"
+_CONTRACTION = re.compile(r"'(?=(m|re|ve|ll|d|s|t)(?![a-z]))")
+
+
+def _in_lookbehind(source: str) -> list[bool]:
+    """Per character of a pattern, whether it lies inside a look-behind group (escapes and classes read)."""
+    inside: list[bool] = []
+    groups: list[bool] = []  # per open group: is it a look-behind
+    i = 0
+    while i < len(source):
+        c = source[i]
+        width = 2 if c == "\\" else 1
+        if c == "[":  # a class runs to the first "]" that is not its first member or escaped
+            j = i + 1 + (source[i + 1 : i + 2] == "^")
+            j += source[j : j + 1] == "]"
+            while j < len(source) and source[j] != "]":
+                j += 2 if source[j] == "\\" else 1
+            width = j + 1 - i
+        elif c == "(":
+            groups.append(source.startswith(("(?<=", "(?<!"), i))
+        elif c == ")" and groups:
+            groups.pop()
+        inside.extend([any(groups)] * width)
+        i += width
+    return inside
+
+
+def _group_start(source: str, pos: int) -> int:
+    """Where the non-capturing group holding ``pos`` opens, or ``pos`` when it is not in one."""
+    depth = 0
+    for i in range(pos - 1, -1, -1):
+        c = source[i]
+        if c == ")":
+            depth += 1
+        elif c == "(" and depth:
+            depth -= 1
+        elif c == "(":
+            return i if source.startswith("(?:", i) else pos
+    return pos
+
+
+def bare_contractions(source: str, lookalikes: frozenset[str]) -> str:
+    """A pattern that also matches its contractions written without the apostrophe ("youre", "dont").
+
+    The word before the apostrophe is read from the pattern text, across a group opening ("you(?:'re|…"):
+    when the bare spelling is a word of its own (``lookalikes``: "well", "were") or the word cannot be read
+    there ("(?:i|we)'ll"), the apostrophe stays required.
+    """
+
+    fixed = _in_lookbehind(source)
+
+    def optional(m: re.Match[str]) -> str:
+        end = m.start()
+        if fixed[end]:
+            return "'"  # a look-behind must keep a fixed width: "(?<!n't )"
+        while source.endswith(("(?:", "|"), 0, end):  # an alternative in a group: the word comes before it
+            end = _group_start(source, end)
+        start = end
+        while start > 0 and source[start - 1].isalpha() and source[start - 2 : start - 1] != "\\":
+            start -= 1
+        word = source[start:end]
+        return "'" if not word or word + m.group(1) in lookalikes else "'?"
+
+    return _CONTRACTION.sub(optional, source)
+
+
 def _compile(source: str) -> re.Pattern[str]:
     """Compile a lexicon pattern for lower-cased text.
 
@@ -79,11 +145,17 @@ class Lexicon:
     generic_stems: frozenset[str]
     second_person: frozenset[str]
     first_person: frozenset[str]
+    contraction_lookalikes: frozenset[str]
+    spelt_out: dict[str, str]  # a contraction typed without its apostrophe → as written ("didnt" → "didn't")
     patterns: dict[str, re.Pattern[str]]
     feeling: re.Pattern[str]
     feeling_families: dict[str, re.Pattern[str]]
     gates: dict[str, Gate | None]  # per pattern: the words a match can start with (see gates.py)
     feeling_gate: Gate | None  # the same for the feeling pattern
+
+    def compile(self, source: str) -> re.Pattern[str]:
+        """Compile a signal module's own pattern: its contractions also match without the apostrophe."""
+        return re.compile(bare_contractions(source, self.contraction_lookalikes))
 
     def pattern(self, name: str) -> re.Pattern[str]:
         """The compiled phrase pattern called ``name`` in phrases.yaml."""
@@ -108,20 +180,25 @@ def load_lexicon() -> Lexicon:
     feelings = _read("feelings.yaml")
     stemmer = snowballstemmer.stemmer("english")
     generic = frozenset(word_list("words.yaml", "generic", words["generic"]))
-    patterns = {str(k): _compile(str(v)) for k, v in phrases.items()}
+    lookalikes = frozenset(word_list("words.yaml", "contraction_lookalikes", words["contraction_lookalikes"]))
+    contractions = word_list("words.yaml", "contractions", words["contractions"])
+    sources = {str(k): bare_contractions(str(v), lookalikes) for k, v in phrases.items()}
+    patterns = {k: _compile(v) for k, v in sources.items()}
     entries = {str(k): word_list("feelings.yaml", str(k), v) for k, v in feelings.items()}
-    families = {k: _compile(_feeling_pattern(v)) for k, v in entries.items()}
-    every = _feeling_pattern([e for v in entries.values() for e in v])
+    families = {k: _compile(bare_contractions(_feeling_pattern(v), lookalikes)) for k, v in entries.items()}
+    every = bare_contractions(_feeling_pattern([e for v in entries.values() for e in v]), lookalikes)
     return Lexicon(
         stopwords=frozenset(word_list("words.yaml", "stopwords", words["stopwords"])),
         generic=generic,
         generic_stems=frozenset(stemmer.stemWord(w) for w in generic),
         second_person=frozenset(word_list("words.yaml", "second_person", words["second_person"])),
         first_person=frozenset(word_list("words.yaml", "first_person", words["first_person"])),
+        contraction_lookalikes=lookalikes,
+        spelt_out={c.replace("'", ""): c for c in contractions},
         patterns=patterns,
         feeling=_compile(every),
         feeling_families=families,
-        gates={str(k): first_words(str(v)) for k, v in phrases.items()},
+        gates={k: first_words(v) for k, v in sources.items()},
         feeling_gate=first_words(every),
     )
 

@@ -303,7 +303,7 @@ def sentence_text(a: Analysed, start: int, end: int) -> str:
 
 
 # "working hard", "try really hard", "studied hard": the adverb of effort, not the feeling "hard"
-_EFFORT = re.compile(
+_EFFORT = LEXICON.compile(
     r"\b(?:work|tr(?:y|ie)|push|stud(?:y|ie)|train|fight|think|press|sav(?:e|ed|es|ing)\b)\w*\s+"
     r"(?:(?:so|very|really|extra) )?$"
 )
@@ -312,7 +312,7 @@ _EFFORT = re.compile(
 # "hard to say", "not easy to change": the speaker's uncertainty or a service task's difficulty, not a feeling
 # ("it's hard to be apart from them", "hard to find work" and "hard to know what to do" still feel)
 _DIFFICULTY = frozenset({"hard", "difficult", "tough", "not easy", "never easy"})
-_TASK = re.compile(
+_TASK = LEXICON.compile(
     r" to (?:say|tell|know(?! (?:what|how|where|whether|who|which) to\b)|predict|estimate|guess|judge"
     r"|confirm|pin (?:it |this |that )?down|track|trace|locate|find out|work out|get hold of|change|cancel"
     r"|arrange|book|schedule|process|refund|replace|repair|fix|install|deliver|update|access|reach)\b"
@@ -324,7 +324,7 @@ _STUCK_OBJECT = re.compile(r" (?:the|a|an|it|them|this|that|my|your|his|her|our|
 
 
 # "I feel torn", "made you feel rejected": a person; "a torn sofa", "a rejected claim": a thing
-_FELT_BY_PERSON = re.compile(
+_FELT_BY_PERSON = LEXICON.compile(
     r"\b(?:feel\w*|felt|i'm|im|i am|you're|you are|we're|we are|be|been)\s+"
     r"(?:(?:so|really|very|a bit|quite|pretty|completely|totally)\s+)*$"
 )

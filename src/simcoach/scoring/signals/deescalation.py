@@ -29,7 +29,7 @@ _VAGUE_WORDS = frozenset(
 )
 _EXPLAIN_WORDS = frozenset({"because", "due", "reason", "why", "happened", "caused", "result", "cause"})
 # "we'll have it reversed by Friday" commits; "we will not refund it" and "you'll have to wait" do not
-_COMMIT = re.compile(
+_COMMIT = LEXICON.compile(
     r"\b(?:we(?:'ll| will| are going to|'re going to)"
     r"|you(?:'ll| will) (?:get|receive|see|hear|have(?! to\b))"
     # a committed outcome: "it will be back in your account by 5pm", "the refund will arrive by Friday"
@@ -38,11 +38,11 @@ _COMMIT = re.compile(
     r"|restored|on its way)|reach you))"
     r"\b(?! (?:not|never)\b)"
 )
-_EMPATHY_WORD = re.compile(
+_EMPATHY_WORD = LEXICON.compile(
     _P["keyword_empathy"].pattern + "|" + LEXICON.feeling.pattern + r"|inconvenien|trouble|hassle|delay"
 )
 # a clause after "but" that brings good news or a way forward ("…but the refund is already on its way")
-_GOOD_NEWS = re.compile(
+_GOOD_NEWS = LEXICON.compile(
     r"\W*(?:the good news|good news|luckily|thankfully|happily|here's what"
     r"|there(?:'s| is) (?:something|a way|an option|another option|one thing)"
     r"|(?:the|your) \w+ (?:is|are|has been|have been) (?:already )?(?:on (?:its|their) way|sent|issued|"

@@ -11,9 +11,9 @@ from simcoach.scoring.models import Signal
 from simcoach.scoring.signals import TurnInput, literal_feeling_word, negated_before, sig
 from simcoach.scoring.text import Analysed, Sentence, words_of
 
-_EXPERIENCER = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
+_EXPERIENCER = LEXICON.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
 _CLAUSE_BREAK = re.compile(r",| [-–—] ")
-_I_FELT = re.compile(
+_I_FELT = LEXICON.compile(
     r"\bi(?:'ve| have| had)? (?:\w+ )?(?:felt|feel|feeling|get|got|suffer|suffered|struggled)\b"
     r"(?! (?:how|that|what|your|you)\b)"  # "I can feel how anxious you are" perceives the customer's
 )

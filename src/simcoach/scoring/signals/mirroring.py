@@ -23,7 +23,7 @@ from simcoach.scoring.text import Analysed, Sentence, Token
 _P = LEXICON.patterns
 # A sentence that advises is not a reflection, whatever words of the customer's it reuses. "Maybe you…"
 # advises only with a modal ("maybe you could…"): "maybe you're worried that…" is a tentative reflection.
-_SUGGESTION = re.compile(
+_SUGGESTION = LEXICON.compile(
     r"\b(?:(?:maybe|perhaps) you (?:could|should|can|might|may|need|want to|try|consider|would)|you could|"
     r"you (?:might|may) (?:want|try|consider|like)|you should|you need to|you ought to|"
     r"have you (?:tried|considered|thought)|why don't you|why not|^\W*try (?:to|and)|i (?:would )?suggest|"
@@ -36,24 +36,26 @@ _SUGGESTION = re.compile(
     r"i think (?:you should|it's important|it would be (?:good|best|wise|a good idea|helpful)))\b"
 )
 # the agent talking about their own experience (self-disclosure), not about the customer
-_SELF = re.compile(
+_SELF = LEXICON.compile(
     r"^\W*(?:my|our|me too|as a \w+ myself|i (?:was|had|have|went|used|also|too|did|got|remember|lost|"
     r"myself|once|personally|drink|eat|live|work|use|go|love|like|enjoy|hate|can relate|relate|"
     r"really (?:like|love|enjoy))|i'm (?:also|too|the same)|i've (?:been|had|done|also|never|always|found|"
     r"tried|gone|struggled|dealt|felt|lost|suffered|experienced|gotten|got)|when i|"
     r"we (?:were|had|have|went|used|did|also))\b"
 )
-_WISH = re.compile(r"\b(?:hope|wish)(?: that)? you(?:'re| are|'ll| will)? (?:feel|feeling|get|getting|be)\b")
-_PROBE_START = re.compile(
+_WISH = LEXICON.compile(
+    r"\b(?:hope|wish)(?: that)? you(?:'re| are|'ll| will)? (?:feel|feeling|get|getting|be)\b"
+)
+_PROBE_START = LEXICON.compile(
     r"^\W*(?:what|how|why|when|where|which|who|do|does|did|can|could|would|will|have|has)\b"
 )
-_SUBORDINATE = re.compile(
+_SUBORDINATE = LEXICON.compile(
     r"\W*(?:as|while|once|when|whenever|if|since|apart from|after|before|until|because|although|though|"
     r"given|now that|in case|besides|other than|except)\b"
 )
 _LEAD_MIN = 2  # content words a statement before a question needs to be read as a reflection
 _FRAME_TAIL = frozenset({"correctly", "right", "properly"})  # "if I understand correctly:" is still a frame
-_PARAPHRASE = re.compile(
+_PARAPHRASE = LEXICON.compile(
     r"(?:it sounds|it seems|sounds like|seems like|so you|so your|you mean|you're saying|you are saying|"
     r"you feel|you felt|you're feeling|you are feeling|you seem|you sound|what i'm hearing|what i hear|"
     r"if i understand|from what you|i hear you|i (?:get|have) the (?:sense|feeling|impression)|i sense|"

@@ -23,17 +23,17 @@ _CLAUSE_SPLIT = re.compile(
     r",\s+|\s+[-–—]+\s+"
     r"|\s+(?:and|but|so|or)\s+(?=(?:what|how|why|when|where|which|who|do|did|is|are|can|could|would|have)\b)"
 )
-_YOU_SUBJECT = re.compile(r"(?:you|you're|you've|you'd|you'll|your \w+)\s+(?!know\b)")
+_YOU_SUBJECT = LEXICON.compile(r"(?:you|you're|you've|you'd|you'll|your \w+)\s+(?!know\b)")
 _ANAPHORA = frozenset({"that", "this", "it", "then", "there", "those", "these", "next"})
 _MORE_OF_IT = re.compile(r"\bmore(?: please)?\W*$")  # "tell me more?": more of what was just said
 _REQUEST = re.compile(r"\b(?:please|confirm|provide|give me|send me|need|take|have|may i|can i|could i)\b")
 # "what did the driver say?" and "what is stopping you?" invite an account; "what's the order number?"
 # asks for one fact
-_WHAT_AUX = re.compile(
+_WHAT_AUX = LEXICON.compile(
     r"what (?:did|does|do|has|have|had|was|were|would|could|can|will|should|might)\b"
     r"|what (?:is|are|'s|'re) (?!\w*thing\b)\w+ing\b"
 )
-_TAG = re.compile(
+_TAG = LEXICON.compile(
     r"^\W*you\b.*, (?:did|do|have|are|were|can|will|is|was|didn't|don't|haven't|aren't|weren't|won't)"
     r" (?:you|it|they)\W*$"
 )
@@ -45,7 +45,7 @@ _ELICIT_WORDS = frozenset(
 # instruction and "when done, you're done" a statement; "is the refund through" and "how long ago did it
 # arrive" ask.
 _IMPERATIVE_DO = re.compile(r"^do (?:that|this|it|those|these|the|so)\b")
-_CLEAR_WHEN = re.compile(
+_CLEAR_WHEN = LEXICON.compile(
     r"^(?:when|where)(?: (?!there\b|it\b|this\b|that\b)[a-z]+)?"  # "when there is…" is a statement
     r" (?:is|are|was|were|do|does|did|can|could|would|will|have|has|had|should)\b"
 )
@@ -54,7 +54,7 @@ _CLEAR_WHEN = re.compile(
 # coming from"), a relative continuing the last message ("which is all we can do"), "anyone would…", an
 # inverted conditional ("had the engineer rung ahead, you would…") and "do your best / do any work…"
 _EMBEDDED_AFTER = re.compile(r"\bi see $")
-_UNMARKED_STATEMENT = re.compile(
+_UNMARKED_STATEMENT = LEXICON.compile(
     r"(?:what|where) (?:you|one|he|she|they|we|people|someone|everyone)\b(?! \w+ing\b)"
     r"|which (?:is|was|means|meant|makes|made)\b"
     r"|any(?:one|body|thing)(?: (?!i\b|you\b|we\b)\w+){0,3} (?:would|will|should|can|could|might|is|was)\b"

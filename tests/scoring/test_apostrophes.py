@@ -1,0 +1,53 @@
+"""Chat text often drops apostrophes ("youre", "dont", "im"): the scorer hears the same behaviour."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from simcoach.content.rubric import Rubric
+from simcoach.content.vocabulary import SignalKind as K
+from simcoach.scoring.models import ChatTurn
+from simcoach.scoring.offline import OfflineScorer
+
+from .conftest import customer, score
+from .test_signals import CASES, UPSET, assert_fires
+
+# a contraction whose bare spelling is an ordinary word ("we'll" → "well") is not read into that word
+_AMBIGUOUS = re.compile(r"\b(?:we'll|we're|i'll|i'd|we'd|he'll|she'll|she'd)\b", re.IGNORECASE)
+BARE = [
+    (kind, context, text.replace("'", ""), quote.replace("'", ""))
+    for kind, context, text, quote in CASES
+    if "'" in text and not _AMBIGUOUS.search(text)
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "context", "text", "quote"), BARE, ids=[f"{c[0].value}-{c[2][:30]}" for c in BARE]
+)
+def test_a_signal_fires_without_the_apostrophes_too(
+    kind: K, context: list[ChatTurn], text: str, quote: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    assert_fires(score(scorer, core, text, context), kind, quote)
+
+
+def test_a_paraphrase_frame_without_its_apostrophe_reflects(core: Rubric, scorer: OfflineScorer) -> None:
+    context = [customer("I dont feel like watching tv even. I have no interest")]
+    text = "Okay, so youre saying that when you try to focus on tv you are unable to do so?"
+    assert score(scorer, core, text, context).of(K.content_reflection)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        # "were", "well" and "ill" are words of their own: no "we're"/"we'll"/"I'll" is read into them
+        (K.ownership, "They were going to call you back about the refund."),
+        (K.ownership, "Well sort of, the refund is with the bank."),
+        (K.ownership, "You sound ill with worry about the refund."),
+    ],
+)
+def test_a_word_is_not_read_as_the_contraction_it_spells(
+    kind: K, text: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    assert not score(scorer, core, text, UPSET).of(kind)
