@@ -86,6 +86,14 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "You said the account went overdrawn",
     ),
     (K.feeling_reflection, UPSET, "That sounds nerve-wracking.", "nerve-wracking"),
+    # a feeling named before a question in the same sentence is reflected, then asked about
+    (
+        K.feeling_reflection,
+        [customer("little depressed")],
+        "I am sorry to hear that you're feeling depressed, do you want to talk about it?",
+        "depressed",
+    ),
+    (K.feeling_reflection, UPSET, "That sounds worrying, what did the bank say?", "worrying"),
     (K.feeling_reflection, UPSET, "It seems you've had the run-around from us.", "run-around"),
     # the "I" of a reflective frame is the listener: the feeling named is still the customer's
     (K.feeling_reflection, UPSET, "I can imagine what a worrying week this has been.", "worrying"),

@@ -150,11 +150,14 @@ def _bucket(matches: Iterable[re.Match[str]], sentences: list[Sentence]) -> dict
     return found
 
 
-def _clauses(a: Analysed, probe_at: frozenset[int]) -> tuple[list[Sentence], frozenset[int]]:
+def _clauses(
+    a: Analysed, probe_at: frozenset[int], feeling_at: list[int]
+) -> tuple[list[Sentence], frozenset[int]]:
     """The sentences, a statement before a probe in the same sentence split off; and the probes' starts.
 
     "You mentioned it's the third time this month - were the others at the same shop?" reflects, then
-    asks: the statement is read as a sentence of its own, the question as a probe.
+    asks: the statement is read as a sentence of its own, the question as a probe. So does a feeling named
+    before the question ("sorry you're feeling depressed, do you want to talk about it?").
     """
     if not probe_at:
         return a.sentences, frozenset()
@@ -168,7 +171,8 @@ def _clauses(a: Analysed, probe_at: frozenset[int]) -> tuple[list[Sentence], fro
             continue
         k = next((i for i in range(s.first, s.last) if tokens[i].start >= q), s.last)
         lead = sum(1 for tok in tokens[s.first : k] if tok.content)
-        if lead < _LEAD_MIN or _SUBORDINATE.match(a.low, s.start) is not None:
+        named = any(s.start <= f < q for f in feeling_at)
+        if (lead < _LEAD_MIN and not named) or _SUBORDINATE.match(a.low, s.start) is not None:
             # "Oh no, what happened?" holds nothing to reflect; "While you wait, is there…?" is one question
             out.append(s)
             probes.add(s.start)
@@ -190,7 +194,8 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
     """
     a = t.agent
     out: list[Signal] = []
-    sents, probe_starts = _clauses(a, probe_at)
+    felt = list(a.feelings()) if t.customers and may_feel(a) else []
+    sents, probe_starts = _clauses(a, probe_at, [m.start() for m in felt])
     lows = a.lows
     checks = _bucket(a.finditer("understanding_check"), sents)  # gated by its own first words
     summaries = _bucket(a.finditer("summary_frame"), sents) if not _SUMMARY_WORDS.isdisjoint(lows) else {}
@@ -219,7 +224,7 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         if recent and not _ADVICE_WORDS.isdisjoint(lows)
         else {}
     )
-    feelings = _bucket(a.feelings(), sents) if recent and may_feel(a) else {}
+    feelings = _bucket(felt, sents) if recent else {}
     carried: re.Match[str] | None = None  # a frame that ends its sentence with ":" frames the next one
     for s in sents:
         stock = stocks.get(s.start)
