@@ -86,6 +86,12 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "You said the account went overdrawn",
     ),
     (K.feeling_reflection, UPSET, "That sounds nerve-wracking.", "nerve-wracking"),
+    (
+        K.content_reflection,
+        [customer("My brother was little. So he did not understand my feelings.")],
+        "It sounds as though your family does not agree with or understand your situation.",
+        "It sounds as though",
+    ),
     # a feeling named before a question in the same sentence is reflected, then asked about
     (
         K.feeling_reflection,
