@@ -164,6 +164,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.reassurance, UPSET, "You're definitely doing the right thing checking it.", "doing the right"),
     (K.reassurance, UPSET, "You've kept every receipt, you are doing a great job.", "doing a great job"),
     (K.reassurance, UPSET, "I can see you've been working really hard to keep on top of it.", "working"),
+    # affirming the person: their qualities and the way they are coping
+    (K.reassurance, UPSET, "You're very intelligent and emotionally mature.", "You're very intelligent"),
+    (K.reassurance, UPSET, "You are a strong person and you will get there.", "You are a strong"),
+    (K.reassurance, UPSET, "I think you're handling the whole thing well.", "handling the whole thing well"),
+    (K.reassurance, UPSET, "I think you are being really sensible about it.", "being really sensible"),
+    (K.reassurance, UPSET, "Don't give up. Keep trying.", "Don't give up"),
+    (K.reassurance, UPSET, "Your children are lucky to have you.", "lucky to have you"),
     (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
     (K.alternative, UPSET, "What I can do instead is cover the overdraft fee.", "What I can do instead"),
     (K.calm_down, UPSET, "Please calm down.", "calm down"),
@@ -245,6 +252,7 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.calm_down, UPSET, "I'd never tell you to calm down; let me fix this."),
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
+        (K.reassurance, UPSET, "When it happened to me, I never give up."),  # the agent's own story
         # "whatever" before a clause is a determiner ("whatever you use"), not a shrug
         (K.dismissive, UPSET, "A standing charge is a fixed daily fee, whatever you use."),
         (K.follow_up, UPSET, "Could you tell me more about your travel plans?"),  # more of something else
