@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from importlib import resources
+
 import pytest
+import yaml
 
 from simcoach.scoring.lexicon import LEXICON, bare_contractions, word_list
 from simcoach.scoring.text import analyse
@@ -49,3 +53,31 @@ def test_a_contraction_typed_without_its_apostrophe_carries_no_content() -> None
     # "dont" is "don't": sharing it with the customer is no sign of having listened
     tokens = analyse("I dont know, thats why I cant pay. Youre sure?").tokens
     assert [t.low for t in tokens if t.content] == ["pay"]
+
+
+def _dead_contractions(source: str) -> list[str]:
+    """Alternatives that open with a contraction's ending right after a space: "you (?:are|'re)" asks for
+    "you 're", which nobody types, so the alternative can never match."""
+    dead = []
+    for m in re.finditer(r"'(?:m|re|ve|ll|d|s|t)\b", source):
+        i = m.start()
+        if source[i - 1] not in "|:":
+            continue
+        depth, opener = 0, i
+        for j in range(i - 1, -1, -1):
+            if source[j] == ")":
+                depth += 1
+            elif source[j] == "(" and depth:
+                depth -= 1
+            elif source[j] == "(":
+                opener = j
+                break
+        if source[opener - 1 : opener] == " ":
+            dead.append(source[max(0, opener - 20) : i + 12])
+    return dead
+
+
+def test_no_phrase_alternative_asks_for_a_space_before_an_apostrophe() -> None:
+    phrases = yaml.safe_load(resources.files("simcoach.scoring.lexicon").joinpath("phrases.yaml").read_text())
+    dead = {name: _dead_contractions(str(source)) for name, source in phrases.items()}
+    assert not {name: found for name, found in dead.items() if found}

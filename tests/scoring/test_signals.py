@@ -171,6 +171,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.reassurance, UPSET, "I think you are being really sensible about it.", "being really sensible"),
     (K.reassurance, UPSET, "Don't give up. Keep trying.", "Don't give up"),
     (K.reassurance, UPSET, "Your children are lucky to have you.", "lucky to have you"),
+    (K.reassurance, UPSET, "I'm sure they will come around.", "I'm sure they will"),
+    (K.reassurance, UPSET, "You're making the right call ringing the bank.", "You're making the right call"),
     (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
     (K.alternative, UPSET, "What I can do instead is cover the overdraft fee.", "What I can do instead"),
     (K.calm_down, UPSET, "Please calm down.", "calm down"),
