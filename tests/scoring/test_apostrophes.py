@@ -38,6 +38,12 @@ def test_a_paraphrase_frame_without_its_apostrophe_reflects(core: Rubric, scorer
     assert score(scorer, core, text, context).of(K.content_reflection)
 
 
+def test_a_contraction_after_a_group_of_words_is_heard_without_its_apostrophe(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    assert score(scorer, core, "Sorry, its not going to happen.", UPSET).of(K.cant_help)
+
+
 @pytest.mark.parametrize(
     ("kind", "text"),
     [

@@ -39,7 +39,9 @@ def test_a_word_list_entry_that_is_not_a_word_is_an_error() -> None:
         ("\\bi'm", "\\bi'?m"),  # the escape is not part of the word
         ("we(?:'ll| will)", "we(?:'ll| will)"),  # "well" is a word of its own
         ("i'd like", "i'd like"),  # so is "id"
-        ("(?:i|we)'ll", "(?:i|we)'ll"),  # the word cannot be read from the pattern
+        ("(?:i|we)'ll", "(?:i|we)'ll"),  # "well" again
+        ("(?:that|it)(?:'s| is) not", "(?:that|it)(?:'?s| is) not"),  # each word of the group before
+        ("(?:that|\\w+)'s", "(?:that|\\w+)'s"),  # a word the pattern does not spell
         ("(?<!n't )sorry", "(?<!n't )sorry"),  # a look-behind keeps its fixed width
         ("[^']s", "[^']s"),  # a class is no contraction
         ("company's", "company'?s"),

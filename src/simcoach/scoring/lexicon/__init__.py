@@ -90,12 +90,27 @@ def _group_start(source: str, pos: int) -> int:
     return pos
 
 
+def _words_before(source: str, end: int) -> list[str]:
+    """The word a pattern spells just before ``end`` ("you'…"), or each word of a group of plain words
+    there ("(?:that|it)'…"); none when something else stands there."""
+    start = end
+    while start > 0 and source[start - 1].isalpha() and source[start - 2 : start - 1] != "\\":
+        start -= 1
+    if start < end:
+        return [source[start:end]]
+    if source[end - 1 : end] != ")":
+        return []
+    opener = _group_start(source, end - 1)
+    words = source[opener + 3 : end - 1].split("|")
+    return words if source.startswith("(?:", opener) and all(w.isalpha() for w in words) else []
+
+
 def bare_contractions(source: str, lookalikes: frozenset[str]) -> str:
     """A pattern that also matches its contractions written without the apostrophe ("youre", "dont").
 
     The word before the apostrophe is read from the pattern text, across a group opening ("you(?:'re|…"):
-    when the bare spelling is a word of its own (``lookalikes``: "well", "were") or the word cannot be read
-    there ("(?:i|we)'ll"), the apostrophe stays required.
+    when a bare spelling is a word of its own (``lookalikes``: "well", "were"; so "(?:i|we)'ll" too) or the
+    word cannot be read there, the apostrophe stays required.
     """
 
     fixed = _in_lookbehind(source)
@@ -106,11 +121,8 @@ def bare_contractions(source: str, lookalikes: frozenset[str]) -> str:
             return "'"  # a look-behind must keep a fixed width: "(?<!n't )"
         while source.endswith(("(?:", "|"), 0, end):  # an alternative in a group: the word comes before it
             end = _group_start(source, end)
-        start = end
-        while start > 0 and source[start - 1].isalpha() and source[start - 2 : start - 1] != "\\":
-            start -= 1
-        word = source[start:end]
-        return "'" if not word or word + m.group(1) in lookalikes else "'?"
+        words = _words_before(source, end)
+        return "'" if not words or any(w + m.group(1) in lookalikes for w in words) else "'?"
 
     return _CONTRACTION.sub(optional, source)
 
