@@ -494,11 +494,16 @@ def test_condolence_for_a_reported_death_is_a_specific_apology(core: Rubric, sco
         ("That's no fun at all.", True),
         ("It's never easy, is it.", True),
         ("That's not a nice position to be in.", True),
+        ("I imagine that hasn't been easy.", True),
+        ("That wasn't easy for you, was it?", True),
+        ("That isn't much fun for anyone.", True),
         # the speaker's uncertainty or a service task's difficulty says nothing of the customer's feeling
         ("It's hard to say when it will arrive.", False),
         ("It's difficult to predict with the couriers this week.", False),
         ("It's not easy to change a delivery once it's out.", False),
         ("It's tough to book an engineer before Friday.", False),
+        ("It isn't easy to cancel once it's dispatched.", False),
+        ("It isnt easy to cancel once its dispatched.", False),
     ],
 )
 def test_understatement_feels_and_a_hard_task_does_not(

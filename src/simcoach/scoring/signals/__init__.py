@@ -310,8 +310,9 @@ _EFFORT = LEXICON.compile(
 
 
 # "hard to say", "not easy to change": the speaker's uncertainty or a service task's difficulty, not a feeling
-# ("it's hard to be apart from them", "hard to find work" and "hard to know what to do" still feel)
-_DIFFICULTY = frozenset({"hard", "difficult", "tough", "not easy", "never easy"})
+# ("it's hard to be apart from them", "hard to find work" and "hard to know what to do" still feel);
+# written without apostrophes, as the match is compared once they are dropped ("isn't easy" and "isnt easy")
+_DIFFICULTY = frozenset({"hard", "difficult", "tough", "not easy", "never easy", "isnt easy", "is not easy"})
 _TASK = LEXICON.compile(
     r" to (?:say|tell|know(?! (?:what|how|where|whether|who|which) to\b)|predict|estimate|guess|judge"
     r"|confirm|pin (?:it |this |that )?down|track|trace|locate|find out|work out|get hold of|change|cancel"
@@ -343,7 +344,7 @@ def literal_feeling_word(low: str, m: re.Match[str]) -> bool:
     if word == "torn":
         person = _FELT_BY_PERSON.search(low[max(0, m.start() - 40) : m.start()]) is not None
         return not person and _TORN_BETWEEN.match(low, m.end()) is None
-    if word in _DIFFICULTY and _TASK.match(low, m.end()) is not None:
+    if word.replace("'", "") in _DIFFICULTY and _TASK.match(low, m.end()) is not None:
         return True
     return word == "hard" and _EFFORT.search(low[max(0, m.start() - 24) : m.start()]) is not None
 
