@@ -29,6 +29,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.open_question, UPSET, "What was the most stressful bit?", "What was the most"),
     (K.closed_question, UPSET, "Is it the card ending 4411?", "Is it the card"),
     (K.elicitation, UPSET, "Walk me through what you saw on the statement.", "Walk me through"),
+    # an invitation after a comma invites as surely as one that opens the sentence
+    (K.elicitation, UPSET, "I'm here to listen, tell me about it.", "tell me about it"),
     (K.stacked_questions, UPSET, "When? Which card? How much? Which shop?", "When?"),
     (K.leading_question, UPSET, "You did check the basket before paying, didn't you?", "You did check"),
     (K.leading_question, UPSET, "Wouldn't you agree the bank is to blame?", "Wouldn't you agree"),

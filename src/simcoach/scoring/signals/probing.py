@@ -16,8 +16,11 @@ _MARKERS = re.compile(r"^(?:" + _P["discourse_markers"].pattern + r")\b[\s,!.:-]
 # the same without IGNORECASE (~2.5x faster): equal on ASCII text, which is already lower-cased here, but
 # IGNORECASE also lets a few other letters match ("ſo" for "so"), so other text keeps the first one
 _MARKERS_ASCII = re.compile(_MARKERS.pattern)
-# the elicitation pattern for searching inside a sentence: its "^" branch would test every position
-_ELICIT_SEARCH = re.compile(r"(?<![\w'])(?:" + _P["elicitation"].pattern.replace("(?:^|", "(?:", 1) + ")")
+# the elicitation pattern for searching inside a sentence: its "^" branch would test every position, so
+# a bare imperative ("tell me…") counts only where it opens a clause after a comma
+_ELICIT_SEARCH = re.compile(
+    r"(?<![\w'])(?:" + _P["elicitation"].pattern.replace("(?:^|", "(?:(?<=, )|", 1) + ")"
+)
 _VOCATIVE = re.compile(r"^[a-z]+,\s+")
 _CLAUSE_SPLIT = re.compile(
     r",\s+|\s+[-–—]+\s+"
