@@ -251,6 +251,8 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
     [
         (K.open_question, UPSET, "Have you tried restarting the app?"),  # advice, not a probe
         (K.closed_question, UPSET, "Would you like me to refund it?"),  # an offer
+        # asking for the reason suggests no answer; "why would you…" and "why didn't you…" reproach
+        (K.leading_question, UPSET, "Why did you decide to move the payment date?"),
         (K.closed_question, UPSET, "So you were charged twice?"),  # a reflection said as a question
         (K.closed_question, UPSET, "I can add a credit to the account. Would that help?"),  # acceptance check
         (K.calm_down, UPSET, "I'd never tell you to calm down; let me fix this."),
