@@ -114,6 +114,9 @@ PROBES = [
     "Would you want to go further into what happened on Tuesday?",
     # a hedged reflection is not advice, so the question after it is no aside
     "It sounds like you might not be doing okay. Is the router still showing a red light?",
+    # the agent's view of the customer's situation is no story of their own: the question is the point
+    "I guess the two missed visits have been a real eye-opener for you. Are you thinking of switching"
+    " providers when the contract ends?",
     "You might not have had the text. Did anyone call to say he was late?",
 ]
 

@@ -353,7 +353,10 @@ def drop_asides(a: Analysed, signals: list[Signal]) -> list[Signal]:
         elif i not in acknowledging:
             advises = _advises(a, sent)
             advice = advice or advises
-            if advises or not LEXICON.first_person.isdisjoint(words):  # advice or the agent's own story
+            # advice, or the agent's own story: "I" with no "you" ("I guess it's been an eye-opener for
+            # you" is the agent's view of the customer's situation)
+            own_story = not LEXICON.first_person.isdisjoint(words) and LEXICON.second_person.isdisjoint(words)
+            if advises or own_story:
                 other += len(words)
     # "Have you talked to your manager? It might help to…" is a suggestion, wherever the question sits
     if not advice and (other < _ASIDE_MIN_WORDS or other <= asked):
