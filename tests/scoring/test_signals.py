@@ -178,6 +178,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
     (K.alternative, UPSET, "What I can do instead is cover the overdraft fee.", "What I can do instead"),
     (K.calm_down, UPSET, "Please calm down.", "calm down"),
+    # a negation in the clause before "and I…" does not reach into it
+    (K.calm_down, UPSET, "That is not fair and I need you to calm down.", "calm down"),
     (K.blame, UPSET, "You should have checked before paying.", "You should have"),
     (K.policy_hiding, UPSET, "That's our policy.", "our policy"),
     (K.policy_hiding, UPSET, "Per our data protection policy I can only talk to the holder.", "Per our"),

@@ -361,7 +361,12 @@ def repeats_customer(low: str, pos: int, customers: Sequence[Sequence[str]], n: 
 
 def negated_before(low: str, pos: int, window: int = 24) -> bool:
     """Whether a negation word sits just before ``pos`` in the same clause."""
-    left = low[max(0, pos - window) : pos]
+    lo = max(0, pos - window)
+    # "that's not good enough and I'm going to fix it": "and"/"so" before a new subject opens a clause
+    for m in _NEW_CLAUSE.finditer(low, lo, pos + 12):
+        if m.end() <= pos:
+            lo = m.end()
+    left = low[lo:pos]
     for stop in (".", "!", "?", ",", ";", ":", " but ", " - ", " – ", " — "):
         cut = left.rfind(stop)
         if cut >= 0:
@@ -375,6 +380,7 @@ def negated_before(low: str, pos: int, window: int = 24) -> bool:
     return _P["negation"].search(left) is not None
 
 
+_NEW_CLAUSE = LEXICON.compile(r" (?:and|so) (?=(?:i|we|i'm|i'll|i've|we're|we'll|we've)\b)")
 _WH_WORDS = r"(?:why|what|how|whether|if|when|where|who)\b"
 _HEDGE = re.compile(r"\bnot (?:sure|certain) " + _WH_WORDS)
 _HEDGE_END = re.compile(r"\bnot (?:sure|certain) *$")

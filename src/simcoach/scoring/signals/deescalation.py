@@ -148,14 +148,6 @@ def apology_signals(t: TurnInput) -> list[Signal]:
     return out
 
 
-def _negated(low: str, pos: int) -> bool:
-    """Whether a negation before a commitment reaches it: "…and I'm going to fix it" starts a clause of its
-    own, so "that's not good enough and I'm going to fix it" owns the fix."""
-    if low.endswith((" and ", " so "), 0, pos):
-        return False
-    return negated_before(low, pos, 40)
-
-
 def support_signals(t: TurnInput) -> list[Signal]:
     """Validation, ownership, next step, time frame, vague timeline, reassurance, explanation, alternative."""
     a = t.agent
@@ -187,7 +179,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
         )
         break
     own = a.search("ownership")
-    if own and _negated(low, own.start()):
+    if own and negated_before(low, own.start(), 40):
         own = None  # "that isn't something I can do" owns nothing
     if own:
         s = a.sentence_at(own.start())
