@@ -11,7 +11,10 @@ from simcoach.scoring.models import Signal
 from simcoach.scoring.signals import TurnInput, literal_feeling_word, negated_before, sig
 from simcoach.scoring.text import Analysed, Sentence, words_of
 
-_EXPERIENCER = LEXICON.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b")
+# the agent as the one who feels: any first-person word ("I", "I'm", "my", "a friend of mine")
+_EXPERIENCER = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, LEXICON.first_person), reverse=True)) + r")\b"
+)
 _CLAUSE_BREAK = re.compile(r",| [-–—] ")
 _I_FELT = LEXICON.compile(
     r"\bi(?:'ve| have| had)? (?:\w+ )?(?:felt|feel|feeling|get|got|suffer|suffered|struggled)\b"
