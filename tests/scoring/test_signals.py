@@ -273,6 +273,8 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.dismissive, UPSET, "It's not your fault at all, and I'll sort the refund today."),  # reassures
         (K.dismissive, UPSET, "That was our fault, not yours, and I'm sorry."),  # owns it
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
+        # "leave you alone" stops a nuisance; it names no loneliness
+        (K.feeling_reflection, UPSET, "The bank needs to leave you alone until this is sorted."),
         (K.ownership, UPSET, "Unfortunately there's nothing I can do about the charge."),
         # a subordinate clause is part of the question it opens, not a reflection
         (K.content_reflection, UPSET, "While the charge is reversed, is the account still overdrawn?"),
