@@ -366,11 +366,12 @@ def repeats_customer(low: str, pos: int, customers: Sequence[Sequence[str]], n: 
 def negated_before(low: str, pos: int, window: int = 24) -> bool:
     """Whether a negation word sits just before ``pos`` in the same clause."""
     lo = max(0, pos - window)
-    # "that's not good enough and I'm going to fix it": "and"/"so" before a new subject opens a clause
-    for m in _NEW_CLAUSE.finditer(low, lo, pos + 12):
-        if m.end() <= pos:
-            lo = m.end()
     left = low[lo:pos]
+    if " and " in left or " so " in left:
+        # "that's not good enough and I'm going to fix it": "and"/"so" before a new subject opens a clause
+        for m in _NEW_CLAUSE.finditer(low, lo, pos + 12):
+            if m.end() <= pos:
+                left = low[m.end() : pos]
     for stop in (".", "!", "?", ",", ";", ":", " but ", " - ", " – ", " — "):
         cut = left.rfind(stop)
         if cut >= 0:
