@@ -88,6 +88,11 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "You said the account went overdrawn",
     ),
     (K.feeling_reflection, UPSET, "That sounds nerve-wracking.", "nerve-wracking"),
+    # "down", "low" and "bad" name a feeling when someone feels, sounds or seems them
+    (K.feeling_reflection, UPSET, "You sound really down about it.", "sound really down"),
+    (K.feeling_reflection, UPSET, "You said you get worried when the bank writes to you.", "worried"),
+    (K.feeling_reflection, UPSET, "It sounds like you feel low after all this.", "feel low"),
+    (K.feeling_reflection, UPSET, "I can tell you are feeling really bad about the account.", "really bad"),
     (
         K.content_reflection,
         [customer("My brother was little. So he did not understand my feelings.")],
@@ -273,6 +278,7 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.dismissive, UPSET, "It's not your fault at all, and I'll sort the refund today."),  # reassures
         (K.dismissive, UPSET, "That was our fault, not yours, and I'm sorry."),  # owns it
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
+        (K.feeling_reflection, UPSET, "It's really down to the bank now."),  # "down to": up to
         # "leave you alone" stops a nuisance; it names no loneliness
         (K.feeling_reflection, UPSET, "The bank needs to leave you alone until this is sorted."),
         (K.ownership, UPSET, "Unfortunately there's nothing I can do about the charge."),
