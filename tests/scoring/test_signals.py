@@ -279,6 +279,10 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.dismissive, UPSET, "That was our fault, not yours, and I'm sorry."),  # owns it
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
         (K.feeling_reflection, UPSET, "It's really down to the bank now."),  # "down to": up to
+        # a feeling the customer might have one day is advice's condition, not a reflection
+        (K.feeling_reflection, UPSET, "Whenever you feel worried, ring the bank first."),
+        (K.feeling_reflection, UPSET, "Thanks. If you ever feel down again, call a friend."),
+        (K.feeling_reflection, UPSET, "If you're worried about fees, the bank can waive them."),
         # "leave you alone" stops a nuisance; it names no loneliness
         (K.feeling_reflection, UPSET, "The bank needs to leave you alone until this is sorted."),
         (K.ownership, UPSET, "Unfortunately there's nothing I can do about the charge."),

@@ -26,9 +26,10 @@ _P = LEXICON.patterns
 _SUGGESTION = LEXICON.compile(
     r"\b(?:(?:maybe|perhaps) you (?:could|should|can|might|may|need|want to|try|consider|would)|you could|"
     r"you (?:might|may) (?:want|try|consider|like)|you should|you need to|you ought to|"
-    r"have you (?:tried|considered|thought)|why don't you|why not|^\W*try (?:to|and)|i (?:would )?suggest|"
+    r"have you (?:tried|considered|thought)|why don't you|why not|(?:^|(?<=[.!?]\s))\W*try (?:to|and)|"
+    r"i (?:would )?suggest|"
     r"i (?:would )?recommend|i'd (?:suggest|recommend)|if i were you|what if you|it might (?:help|be)|"
-    r"it may help|you can (?:always |also )?try|consider|^\W*if you|"
+    r"it may help|you can (?:always |also )?try|consider|(?:^|(?<=[.!?]\s))\W*(?:if|whenever|any ?time) you|"
     r"it (?:also |really |often |usually |sometimes )?helps? (?:to|if)|make sure (?:you|to)|"
     r"it's (?:a good idea|worth|best|important) (?:to|that you)|"
     r"one (?:possible |good )?(?:solution|option|idea)|"
@@ -98,6 +99,9 @@ _ADVICE_WORDS = frozenset(
         "suggest",
         "recommend",
         "if",
+        "whenever",
+        "anytime",
+        "any",
         "what",
         "help",
         "may",
