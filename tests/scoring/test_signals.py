@@ -189,6 +189,12 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.policy_hiding, UPSET, "That's our policy.", "our policy"),
     (K.policy_hiding, UPSET, "Per our data protection policy I can only talk to the holder.", "Per our"),
     (K.cant_help, UPSET, "There's nothing I can do about that.", "nothing I can do"),
+    # passing the customer to another team is a wall, whatever the modal
+    (K.cant_help, UPSET, "You would need to contact billing for that.", "You would need to contact billing"),
+    (K.policy_hiding, UPSET, "As per our terms, refunds are issued in order.", "As per our terms"),
+    (K.dismissive, UPSET, "Unfortunately that's just how it works.", "that's just how it works"),
+    # an offer to do it for the customer owns it
+    (K.ownership, UPSET, "I can refund the second charge for you today.", "I can refund"),
     (K.already_said, UPSET, "As I already said, it takes ten days.", "As I already said"),
     (K.understand_but, UPSET, "I understand, but the system shows two orders.", "I understand, but"),
     (K.understand_but, UPSET, "I understand, but we will not be refunding the fee.", "I understand, but"),
@@ -270,6 +276,8 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.dismissive, UPSET, "A standing charge is a fixed daily fee, whatever you use."),
         (K.follow_up, UPSET, "Could you tell me more about your travel plans?"),  # more of something else
         (K.ownership, UPSET, "I'm not sure I can refund that."),  # a doubt, not a commitment
+        (K.ownership, UPSET, "I can only imagine how stressful this is for you."),
+        (K.ownership, UPSET, "I can't refund that for you."),
         # "at least" that credits what the customer did is no silver lining
         (K.dismissive, UPSET, "At least you rang us straight away, which makes the refund quicker."),
         (K.dismissive, UPSET, "It's good that you're able to look on the bright side about this."),  # theirs
