@@ -195,6 +195,7 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.dismissive, UPSET, "Unfortunately that's just how it works.", "that's just how it works"),
     # an offer to do it for the customer owns it
     (K.ownership, UPSET, "I can refund the second charge for you today.", "I can refund"),
+    (K.ownership, UPSET, "I can close the overdrawn account for you today.", "I can close"),
     (K.already_said, UPSET, "As I already said, it takes ten days.", "As I already said"),
     (K.understand_but, UPSET, "I understand, but the system shows two orders.", "I understand, but"),
     (K.understand_but, UPSET, "I understand, but we will not be refunding the fee.", "I understand, but"),
