@@ -16,11 +16,9 @@ _MARKERS = re.compile(r"^(?:" + _P["discourse_markers"].pattern + r")\b[\s,!.:-]
 # the same without IGNORECASE (~2.5x faster): equal on ASCII text, which is already lower-cased here, but
 # IGNORECASE also lets a few other letters match ("ſo" for "so"), so other text keeps the first one
 _MARKERS_ASCII = re.compile(_MARKERS.pattern)
-# the elicitation pattern for searching inside a sentence: its "^" branch would test every position, so
-# a bare imperative ("tell me…") counts only where it opens a clause after a comma
-_ELICIT_SEARCH = re.compile(
-    r"(?<![\w'])(?:" + _P["elicitation"].pattern.replace("(?:^|", "(?:(?<=, )|", 1) + ")"
-)
+# the elicitation pattern for searching inside a sentence, without its "^" branch (which would test every
+# position): a bare imperative ("tell me…") is tried where a clause opens after a comma instead
+_ELICIT_SEARCH = re.compile(r"(?<![\w'])(?:" + _P["elicitation"].pattern.replace("(?:^|", "(?:", 1) + ")")
 _VOCATIVE = re.compile(r"^[a-z]+,\s+")
 _CLAUSE_SPLIT = re.compile(
     r",\s+|\s+[-–—]+\s+"
@@ -220,6 +218,10 @@ def find_questions(a: Analysed) -> list[Question]:
             at = s.start + skip
             if m is None:
                 m, at = _ELICIT_SEARCH.search(seg, skip), s.start
+            comma = seg.find(", ", skip)
+            while m is None and comma >= 0:  # "I'm here to listen, tell me about it": a clause's imperative
+                m, at = _P["elicitation"].match(seg[comma + 2 :]), s.start + comma + 2
+                comma = seg.find(", ", comma + 2)
             if m is not None:
                 start = at + m.start()
                 found = Question(start, s.end, _OPEN, leading, True, False, True)
