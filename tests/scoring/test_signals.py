@@ -27,7 +27,11 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     # asking for the worst of it invites an account, however the tense reads
     (K.open_question, UPSET, "What's been the hardest part of this for you?", "What's been the hardest"),
     (K.open_question, UPSET, "What was the most stressful bit?", "What was the most"),
+    # an adverb after the wh-word does not change what it asks
+    (K.open_question, UPSET, "What exactly happened when you noticed the second charge?", "What exactly"),
+    (K.open_question, UPSET, "What actually happens when you try to pay?", "What actually happens"),
     (K.closed_question, UPSET, "Is it the card ending 4411?", "Is it the card"),
+    (K.closed_question, UPSET, "What exactly is the card number?", "What exactly is the card number"),
     (K.elicitation, UPSET, "Walk me through what you saw on the statement.", "Walk me through"),
     # an invitation after a comma invites as surely as one that opens the sentence
     (K.elicitation, UPSET, "I'm here to listen, tell me about it.", "tell me about it"),

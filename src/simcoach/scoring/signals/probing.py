@@ -20,6 +20,9 @@ _MARKERS_ASCII = re.compile(_MARKERS.pattern)
 # position): a bare imperative ("tell me…") is tried where a clause opens after a comma instead
 _ELICIT_SEARCH = re.compile(r"(?<![\w'])(?:" + _P["elicitation"].pattern.replace("(?:^|", "(?:", 1) + ")")
 _VOCATIVE = re.compile(r"^[a-z]+,\s+")
+_WH_ADVERB = re.compile(
+    r"^(what|how|why|when|where|who|which) (?:exactly|actually|really|precisely|specifically) "
+)
 _CLAUSE_SPLIT = re.compile(
     r",\s+|\s+[-–—]+\s+"
     r"|\s+(?:and|but|so|or)\s+(?=(?:what|how|why|when|where|which|who|do|did|is|are|can|could|would|have)\b)"
@@ -98,6 +101,7 @@ def _strip_markers(seg: str) -> int:
 
 def _classify(clause: str) -> tuple[str | None, bool]:
     """(open|closed|None, syntactic) for a clause that starts where a question would."""
+    clause = _WH_ADVERB.sub(r"\1 ", clause, count=1)  # "what exactly happened" asks as "what happened"
     if _P["wh_statement"].match(clause):
         return None, False
     if _P["elicitation"].match(clause):
