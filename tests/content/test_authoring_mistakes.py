@@ -171,6 +171,14 @@ MISTAKES: dict[str, Mistake] = {
         "resolution.requires_any_offer[0]",
         ("'free-month' is in policy.may_not_offer",),
     ),
+    "disclosure-line-without-a-cue": Mistake(
+        SCENARIO,
+        'say: "Your refund will reach your account within 3 working days."',
+        'say: "Your refund is on its way."',
+        'say: "Your refund is on its way."',
+        "required_disclosures[0].say",
+        ("'say' must contain one of the cues ('3 working days', 'three working days')",),
+    ),
     "sensitivity-with-two-triggers": Mistake(
         PERSONA,
         "    signal: calm_down\n",

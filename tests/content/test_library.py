@@ -401,6 +401,16 @@ def test_required_disclosures_are_recognised_in_natural_words(
     assert made == {d.id for d in scenario.required_disclosures}
 
 
+def test_a_disclosures_own_line_is_heard_as_that_disclosure(library: ContentLibrary) -> None:
+    """The line feedback suggests for an outstanding disclosure must itself count as making it."""
+    for scenario in _scenarios(library):
+        for disclosure in scenario.required_disclosures:
+            assert disclosure.say, f"{scenario.id}.{disclosure.id} has no line to suggest"
+            found = scenario_signals(analyse(disclosure.say), scenario)
+            made = {s.detail for s in found if s.kind is SignalKind.disclosure_made}
+            assert disclosure.id in made, f"{scenario.id}.{disclosure.id}: {disclosure.say}"
+
+
 def test_every_scenario_with_disclosures_has_disclosure_cases(library: ContentLibrary) -> None:
     with_disclosures = {s.id for s in _scenarios(library) if s.required_disclosures}
     assert set(DISCLOSURE_CASES) == with_disclosures

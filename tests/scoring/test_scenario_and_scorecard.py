@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
+import pytest
+from pydantic import ValidationError
+
 from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind as K
@@ -9,7 +14,7 @@ from simcoach.scoring.models import TurnAssessment
 from simcoach.scoring.offline import OfflineScorer
 from simcoach.scoring.scorecard import build_scorecard
 
-from .conftest import customer, score
+from .conftest import SCENARIO, agent, customer, score
 
 UPSET = [customer("You've charged me twice and I'm overdrawn before rent day!")]
 
@@ -111,3 +116,33 @@ def test_improvements_point_at_the_weakest_turns(core: Rubric, scorer: OfflineSc
     card = build_scorecard(rubric=core, rubric_version="1.0", assessments=turns)
     assert card.improvements[0].turn == 1
     assert len({imp.criterion_id for imp in card.improvements}) == len(card.improvements)
+
+
+def _two_disclosures(say: str | None = None) -> Scenario:
+    data = copy.deepcopy(SCENARIO)
+    data["required_disclosures"] = [
+        {"id": "recorded", "description": "The chat is recorded", "cues": ["this chat is recorded"]},
+        {"id": "security", "description": "Do the security check", "cues": ["security check"], "say": say},
+    ]
+    return Scenario.model_validate(data)
+
+
+def test_the_disclosure_line_names_one_still_outstanding(qa: Rubric, scorer: OfflineScorer) -> None:
+    scenario = _two_disclosures()
+    context = [*UPSET, agent("Just so you know, this chat is recorded."), customer("Fine. Bye then.")]
+    result = score(scorer, qa, "Thanks for calling.", context, scenario)
+    line = result.scores["disclosure"].feedback.better_line
+    assert "security check" in line
+    assert "recorded" not in line
+
+
+def test_the_disclosure_line_is_the_scenarios_own_words(qa: Rubric, scorer: OfflineScorer) -> None:
+    say = "Before we look at your account I need to do a quick security check."
+    context = [*UPSET, agent("Just so you know, this chat is recorded."), customer("Fine. Bye then.")]
+    result = score(scorer, qa, "Thanks for calling.", context, _two_disclosures(say=say))
+    assert result.scores["disclosure"].feedback.better_line == say
+
+
+def test_a_disclosure_line_must_say_one_of_its_cues() -> None:
+    with pytest.raises(ValidationError, match=r"'say' must contain one of the cues"):
+        _two_disclosures(say="Let me just check a couple of things first.")

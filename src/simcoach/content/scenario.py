@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from simcoach.content.base import ContentModel, NonEmptyStr, Slug, Unit
 from simcoach.content.persona import EmotionalState, LineBank
@@ -60,6 +60,22 @@ class RequiredDisclosure(ContentModel):
     id: Slug
     description: NonEmptyStr
     cues: list[NonEmptyStr] = Field(min_length=1)
+    say: NonEmptyStr | None = Field(
+        default=None,
+        description="A line that makes the disclosure, shown as the better line while it is outstanding; "
+        "it must contain one of the cues.",
+    )
+
+    @field_validator("say")
+    @classmethod
+    def _say_counts(cls, say: str | None, info: ValidationInfo) -> str | None:
+        cues = info.data.get("cues") or []
+        if say is not None and cues and not any(cue.lower() in say.lower() for cue in cues):
+            raise ValueError(
+                f"'say' must contain one of the cues ({', '.join(repr(c) for c in cues)}), so the line the "
+                "agent is shown counts as the disclosure"
+            )
+        return say
 
 
 class Resolution(ContentModel):

@@ -13,6 +13,7 @@ from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
 from simcoach.scoring.restate import gist, message_weight, sentence_weight
 from simcoach.scoring.signals import TurnInput
+from simcoach.scoring.signals.scenario import disclosures_made
 from simcoach.scoring.text import analyse, words_of
 
 K = members(SignalKind)  # plain attributes: see members()
@@ -54,9 +55,7 @@ def better_line(measure: Measure, t: TurnInput) -> str:
     last = t.last_customer
     if last is None:
         return "Hi, thanks for getting in touch. What's been happening, and how can I help?"
-    disclosure = ""
-    if measure is _DISCLOSURE and t.scenario is not None and t.scenario.required_disclosures:
-        disclosure = t.scenario.required_disclosures[0].cues[0]
+    disclosure = _disclosure_line(t) if measure is _DISCLOSURE else ""
     grounds = t.cache.get("better_line")
     if grounds is None:  # the same for every criterion of the turn: worked out once
         view = last[1]
@@ -85,6 +84,16 @@ def better_line(measure: Measure, t: TurnInput) -> str:
         tuple[str, bool, str, str, bool, bool, tuple[str, ...], str], grounds
     )
     return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset)
+
+
+def _disclosure_line(t: TurnInput) -> str:
+    """The line for the first required disclosure not made yet (the scenario's own words when it has them)."""
+    if t.scenario is None or not t.scenario.required_disclosures:
+        return ""
+    required = t.scenario.required_disclosures
+    done = disclosures_made([*(analyse(p.text) for p in t.agents), t.agent], t.scenario)
+    todo = next((d for d in required if d.id not in done), required[0])
+    return todo.say or f"Before we go on, I need to let you know: {todo.cues[0]}."
 
 
 _ECHO_MAX = 6  # words: "As soon as possible?" throws a phrase back; a longer question asks something new
@@ -255,7 +264,7 @@ def _line(
         # and the company may not have either; what makes the line personal is their own situation
         return f"{so}. Let me take care of that for you now."
     if disclosure:
-        return f"Before we go on, I need to let you know: {disclosure}."
+        return disclosure
     return f"{so}. Let me help you with that now."
 
 
