@@ -321,3 +321,18 @@ def test_a_contraction_typed_without_its_apostrophe_is_said_back_spelt_out(
     said: str, restated: str, core: Rubric, scorer: OfflineScorer
 ) -> None:
     assert restated in _lines(scorer, core, said)["mirroring"]
+
+
+@pytest.mark.parametrize(
+    ("said", "restated"),
+    [
+        # "no" before a noun is part of what went wrong, not an answer to leave out
+        ("No heating, no hot water, and a baby in the house.", "no heating, no hot water"),
+        ("Yes I have, and no refund has arrived.", "no refund has arrived"),
+        ("No, the parcel never came and the tracking is stuck.", "the parcel never came"),
+    ],
+)
+def test_a_no_that_answers_is_left_out_and_a_no_that_counts_is_kept(
+    said: str, restated: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    assert restated in _lines(scorer, core, said)["mirroring"]

@@ -38,7 +38,7 @@ _SWAP |= {
 }
 _WORD = re.compile(r"[A-Za-z0-9’']+|[^A-Za-z0-9’'\s]+|\s+")
 _LEAD = re.compile(
-    r"^(?:and|but|so|well|oh|look|listen|honestly|seriously|yes|no|yeah|ok|okay|hi|hello|hey|um|also|plus|now"
+    r"^(?:and|but|so|well|oh|look|listen|honestly|seriously|yes|yeah|ok|okay|hi|hello|hey|um|also|plus|now"
     # a cheer before a comma is a discourse marker, and in sarcasm the opposite of what happened
     r"|(?:great|brilliant|fantastic|lovely|perfect|wonderful|marvell?ous|super|terrific)(?=\s*[,!]))"
     r"\b[\s,!]*",
@@ -60,6 +60,28 @@ _PREFACE = re.compile(
     r"\b[\s,]*(?:but\b[\s,]*)?",
     re.I,
 )
+
+
+# "No, it never came" and "no because of COVID…" answer; "no heating", "no one calls back" say what is wrong
+_NO = re.compile(r"no\b[\s,!.]*", re.I)
+_NO_NAMES = frozenset({"one", "more", "way", "longer", "matter", "idea", "point", "body", "doubt", "sign"})
+_ANSWER_WORDS = frozenset(
+    {"thanks", "sorry", "please", "honestly", "sadly", "unfortunately", "really", "never", "definitely"}
+    | {"another"}
+)
+
+
+def _without_answer(text: str) -> str:
+    """The text without an opening "no" that answers (before a comma or a function word)."""
+    m = _NO.match(text)
+    if m is None:
+        return text
+    rest = text[m.end() :]
+    nxt = rest.split(" ", 1)[0].lower().strip(",.!?;:")
+    answered = any(c in m.group() for c in ",.!")
+    if answered or nxt in _ANSWER_WORDS or (nxt in LEXICON.stopwords and nxt not in _NO_NAMES):
+        return rest
+    return text
 
 
 def _swap(text: str) -> str:
@@ -152,7 +174,7 @@ def gist(text: str, max_words: int) -> str:
             start = comma + 1  # "I'm so angry, my card was declined": the feeling is named on its own
     text = a.text[start : best.end].strip().rstrip(".!?…").strip()
     for _ in range(3):
-        text = _PREFACE.sub("", _LEAD.sub("", text))
+        text = _PREFACE.sub("", _without_answer(_LEAD.sub("", text)))
     words = text.split()
     # a sentence that ends a few words past the limit is kept whole: its last clause is often the stake
     # ("…and I'm stuck at the airport with two kids"); a longer one ends after its last whole clause
