@@ -336,3 +336,15 @@ def test_a_no_that_answers_is_left_out_and_a_no_that_counts_is_kept(
     said: str, restated: str, core: Rubric, scorer: OfflineScorer
 ) -> None:
     assert restated in _lines(scorer, core, said)["mirroring"]
+
+
+def test_a_fragment_is_not_pasted_in_as_a_clause(qa: Rubric, scorer: OfflineScorer) -> None:
+    # "Double charged, fobbed off…" has no subject: "I'm sorry that double charged…" is not English
+    said = "Double charged, fobbed off, and now I'm on hold for the privilege."
+    lines = _lines(scorer, qa, said, "Please hold.")
+    for cid, line in lines.items():
+        assert "that double charged" not in line, (cid, line)
+        assert "since double charged" not in line, (cid, line)
+    assert "double charged, fobbed off" in lines["apology"].lower()
+    # a clause keeps the plain form
+    assert "I'm sorry that your card was declined" in _lines(scorer, qa, "My card was declined.")["apology"]

@@ -146,6 +146,27 @@ def _wrong(g: str, asks: bool, recent: tuple[str, ...], upset: str) -> str:
     return gist(fault, 14) if fault else ""
 
 
+# words that begin a clause's subject ("your card was declined", "today you called", "nobody has called");
+# a gist with none in its first words is a fragment ("double charged, fobbed off…", "three weeks without
+# broadband") and takes no "that" or "since"
+_SUBJECTS = frozenset(
+    {"i", "you", "we", "they", "he", "she", "it", "that", "this", "these", "those", "there", "what", "who"}
+    | {"my", "your", "our", "their", "his", "her", "its", "the", "a", "an", "some", "all", "both", "each"}
+    | {"nobody", "nothing", "someone", "somebody", "everyone", "everybody", "everything", "one"}
+)
+_SUBJECT_REACH = 4  # words: "every time your phone rings", "after this experience, you…"
+
+
+def _clause(g: str) -> bool:
+    """Whether a gist reads as a clause, so it may follow "that" or "since"."""
+    return any(w.split("'")[0] in _SUBJECTS for w in words_of(g)[:_SUBJECT_REACH])
+
+
+def _sorry(wrong: str) -> str:
+    """An apology for what went wrong: "I'm sorry that <clause>", or "I'm sorry about this: <fragment>"."""
+    return f"I'm sorry that {wrong}" if _clause(wrong) else f"I'm sorry about all this: {wrong}"
+
+
 # a death in the family: a better line offers condolence first, not an apology for the facts
 _CONDOLENCE = "I'm so sorry for your loss"
 _P_COMPLAINT = LEXICON.patterns["complaint_cue"]
@@ -236,7 +257,7 @@ def _line(
             ack = f"That's completely fair: {g}. "
         elif feel and g:
             if not asks and (wrong := _wrong(g, asks, recent, upset)):
-                ack = f"I'm sorry that {wrong}; you have every right to feel {feel}. "
+                ack = f"{_sorry(wrong)}; you have every right to feel {feel}. "
             else:
                 ack = f"It makes sense to feel {feel}: {g}. "
         elif feel:
@@ -255,9 +276,14 @@ def _line(
         if loss:
             return f"{_CONDOLENCE}."
         wrong = _wrong(g, asks, recent, upset)
-        return f"I'm sorry that {wrong}." if wrong else "I'm sorry you've had to contact us about this."
+        return f"{_sorry(wrong)}." if wrong else "I'm sorry you've had to contact us about this."
     if measure is Measure.personalisation:
-        line = f"since {g}, let me sort that out for you now." if g else "let me sort this out for you now."
+        if not g:
+            line = "let me sort this out for you now."
+        elif _clause(g):
+            line = f"since {g}, let me sort that out for you now."
+        else:  # "double charged, fobbed off…": no "since" before a fragment
+            line = f"{g} - let me sort that out for you now."
         return f"{name}{line}" if name else line[:1].upper() + line[1:]
     if measure is Measure.script:
         # no verdict such as "that's not good enough": a customer who cannot pay a bill did nothing wrong,
