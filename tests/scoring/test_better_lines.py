@@ -31,6 +31,9 @@ def _lines(scorer: OfflineScorer, rubric: Rubric, said: str, reply: str = "Sure.
         ("Can I change my flight?", "you'd like to know whether you can change your flight"),
         ("Have you received my claim form?", "you'd like to know whether we have received your claim form"),
         ("Am I going to lose my deposit?", "you'd like to know whether you are going to lose your deposit"),
+        # a question said as a statement asks whether it is so; a fragment asks about it
+        ("You deliver to Leeds on Sundays?", "you'd like to know whether we deliver to Leeds on Sundays"),
+        ("Another three weeks for the engineer?", "you're asking about another three weeks for the engineer"),
     ],
 )
 def test_a_question_is_said_back_as_what_the_customer_wants(

@@ -11,7 +11,7 @@ from simcoach.content.vocabulary import Measure, SignalKind, members
 from simcoach.scoring.levels import Judgement, Plan
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
-from simcoach.scoring.restate import gist, message_weight, sentence_weight
+from simcoach.scoring.restate import gist, is_clause, message_weight, sentence_weight
 from simcoach.scoring.signals import TurnInput
 from simcoach.scoring.signals.scenario import disclosures_made
 from simcoach.scoring.text import analyse, words_of
@@ -146,25 +146,9 @@ def _wrong(g: str, asks: bool, recent: tuple[str, ...], upset: str) -> str:
     return gist(fault, 14) if fault else ""
 
 
-# words that begin a clause's subject ("your card was declined", "today you called", "nobody has called");
-# a gist with none in its first words is a fragment ("double charged, fobbed off…", "three weeks without
-# broadband") and takes no "that" or "since"
-_SUBJECTS = frozenset(
-    {"i", "you", "we", "they", "he", "she", "it", "that", "this", "these", "those", "there", "what", "who"}
-    | {"my", "your", "our", "their", "his", "her", "its", "the", "a", "an", "some", "all", "both", "each"}
-    | {"nobody", "nothing", "someone", "somebody", "everyone", "everybody", "everything", "one"}
-)
-_SUBJECT_REACH = 4  # words: "every time your phone rings", "after this experience, you…"
-
-
-def _clause(g: str) -> bool:
-    """Whether a gist reads as a clause, so it may follow "that" or "since"."""
-    return any(w.split("'")[0] in _SUBJECTS for w in words_of(g)[:_SUBJECT_REACH])
-
-
 def _sorry(wrong: str) -> str:
     """An apology for what went wrong: "I'm sorry that <clause>", or "I'm sorry about this: <fragment>"."""
-    return f"I'm sorry that {wrong}" if _clause(wrong) else f"I'm sorry about all this: {wrong}"
+    return f"I'm sorry that {wrong}" if is_clause(wrong) else f"I'm sorry about all this: {wrong}"
 
 
 # a death in the family: a better line offers condolence first, not an apology for the facts
@@ -280,7 +264,7 @@ def _line(
     if measure is Measure.personalisation:
         if not g:
             line = "let me sort this out for you now."
-        elif _clause(g):
+        elif is_clause(g):
             line = f"since {g}, let me sort that out for you now."
         else:  # "double charged, fobbed off…": no "since" before a fragment
             line = f"{g} - let me sort that out for you now."

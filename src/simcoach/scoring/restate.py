@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from simcoach.scoring.lexicon import LEXICON
-from simcoach.scoring.text import Analysed, Sentence, analyse
+from simcoach.scoring.text import Analysed, Sentence, analyse, words_of
 
 _SWAP = {
     "i": "you",
@@ -239,7 +239,30 @@ def _wanted(question: str) -> str:
             return " ".join(part for part in ("you're asking", m["wh"].lower(), aux, said, rest) if part)
         verb = "" if aux == "do" else _AGREE.get((subject.lower(), aux), aux)
         return " ".join(part for part in ("you'd like to know", wh, said, verb, rest) if part)
-    return f"you're asking {_swap(q[:1].lower() + q[1:])}"
+    said = _swap(q[:1].lower() + q[1:])
+    # "You deliver on Sundays?" asks whether it is so; "Another three weeks?" asks about it; anything else
+    # ("how's the weather there?", "maybe if I call her?") is said back as it was asked
+    first = said.split(" ", 1)[0].split("'")[0].lower()
+    if first in _SUBJECTS and first not in _WH_SUBJECTS:
+        return f"you'd like to know whether {said}"
+    return f"you're asking {said}" if is_clause(said) else f"you're asking about {said}"
+
+
+# words that begin a clause's subject ("your card was declined", "today you called", "nobody has called");
+# a text with none in its first words is a fragment ("double charged, fobbed off…", "three weeks without
+# broadband"), which takes no "that", "since" or "whether"
+_SUBJECTS = frozenset(
+    {"i", "you", "we", "they", "he", "she", "it", "that", "this", "these", "those", "there", "what", "who"}
+    | {"my", "your", "our", "their", "his", "her", "its", "the", "a", "an", "some", "all", "both", "each"}
+    | {"nobody", "nothing", "someone", "somebody", "everyone", "everybody", "everything", "one"}
+)
+_WH_SUBJECTS = frozenset({"what", "who"})
+_SUBJECT_REACH = 4  # words: "every time your phone rings", "after this experience, you…"
+
+
+def is_clause(text: str) -> bool:
+    """Whether a text reads as a clause (a subject in its first words), so it may follow "that"."""
+    return any(w.split("'")[0] in _SUBJECTS for w in words_of(text)[:_SUBJECT_REACH])
 
 
 @lru_cache(maxsize=4096)
