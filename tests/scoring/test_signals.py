@@ -93,10 +93,10 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     ),
     (K.feeling_reflection, UPSET, "That sounds nerve-wracking.", "nerve-wracking"),
     # "down", "low" and "bad" name a feeling when someone feels, sounds or seems them
-    (K.feeling_reflection, UPSET, "You sound really down about it.", "sound really down"),
+    (K.feeling_reflection, UPSET, "You sound really down about it.", "down"),
     (K.feeling_reflection, UPSET, "You said you get worried when the bank writes to you.", "worried"),
-    (K.feeling_reflection, UPSET, "It sounds like you feel low after all this.", "feel low"),
-    (K.feeling_reflection, UPSET, "I can tell you are feeling really bad about the account.", "really bad"),
+    (K.feeling_reflection, UPSET, "It sounds like you feel low after all this.", "low"),
+    (K.feeling_reflection, UPSET, "I can tell you are feeling really bad about the account.", "bad"),
     (
         K.content_reflection,
         [customer("My brother was little. So he did not understand my feelings.")],
@@ -292,6 +292,7 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.dismissive, UPSET, "That was our fault, not yours, and I'm sorry."),  # owns it
         (K.feeling_reflection, UPSET, "I'm afraid the shop is closed."),
         (K.feeling_reflection, UPSET, "It's really down to the bank now."),  # "down to": up to
+        (K.feeling_reflection, UPSET, "That was a bad line, the call kept dropping."),
         # a feeling the customer might have one day is advice's condition, not a reflection
         (K.feeling_reflection, UPSET, "Whenever you feel worried, ring the bank first."),
         (K.feeling_reflection, UPSET, "Thanks. If you ever feel down again, call a friend."),

@@ -330,6 +330,12 @@ _FELT_BY_PERSON = LEXICON.compile(
     r"(?:(?:so|really|very|a bit|quite|pretty|completely|totally)\s+)*$"
 )
 _PERSON_ONLY = frozenset({"abandoned", "rejected", "unwanted", "worthless"})
+# "down", "low", "bad" name a feeling only after a verb of feeling or seeming ("you sound really down")
+_FELT_ONLY = frozenset({"down", "low", "bad"})
+_FEEL_VERB = re.compile(
+    r"\b(?:feel|feels|felt|feeling|sound|sounds|sounded|seem|seems|seemed)"
+    r" (?:(?:so|really|very|a bit|a little|quite|pretty|rather|a bit of a) )*$"
+)
 # "leave you alone", "let me alone": the end of a nuisance, not loneliness ("I've been left alone" feels)
 _LEAVE_ALONE = re.compile(r"\b(?:leave|leaves|leaving|let|lets) (?:me|you|him|her|them|us|it) $")
 _TORN_BETWEEN = re.compile(r" (?:between|up about|about whether|over whether)\b")
@@ -337,12 +343,14 @@ _TORN_BETWEEN = re.compile(r" (?:between|up about|about whether|over whether)\b"
 
 def literal_feeling_word(low: str, m: re.Match[str]) -> bool:
     """Whether a feeling word is used literally: "hard" of effort ("working hard") or of a task ("hard to
-    say"), "stuck" with an object, "torn" or "rejected" of a thing, "leave you alone"."""
+    say"), "stuck" with an object, "torn" or "rejected" of a thing, "leave you alone", "down to the bank"."""
     word = m.group()
     if word == "stuck":
         return _STUCK_OBJECT.match(low, m.end()) is not None
     if word in _PERSON_ONLY:  # "a rejected claim", "unwanted calls": of a thing, not a feeling
         return _FELT_BY_PERSON.search(low[max(0, m.start() - 40) : m.start()]) is None
+    if word in _FELT_ONLY:
+        return _FEEL_VERB.search(low, max(0, m.start() - 24), m.start()) is None
     if word == "alone":
         return _LEAVE_ALONE.search(low, max(0, m.start() - 20), m.start()) is not None
     if word == "torn":

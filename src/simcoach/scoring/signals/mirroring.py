@@ -29,7 +29,7 @@ _SUGGESTION = LEXICON.compile(
     r"have you (?:tried|considered|thought)|why don't you|why not|(?:^|(?<=[.!?]\s))\W*try (?:to|and)|"
     r"i (?:would )?suggest|"
     r"i (?:would )?recommend|i'd (?:suggest|recommend)|if i were you|what if you|it might (?:help|be)|"
-    r"it may help|you can (?:always |also )?try|consider|(?:^|(?<=[.!?]\s))\W*(?:if|whenever|any ?time) you|"
+    r"it may help|you can (?:always |also )?try|consider|(?:^|(?<=[.!?]\s))\W*(?:if|whenever|anytime) you|"
     r"it (?:also |really |often |usually |sometimes )?helps? (?:to|if)|make sure (?:you|to)|"
     r"it's (?:a good idea|worth|best|important) (?:to|that you)|"
     r"one (?:possible |good )?(?:solution|option|idea)|"
@@ -101,7 +101,6 @@ _ADVICE_WORDS = frozenset(
         "if",
         "whenever",
         "anytime",
-        "any",
         "what",
         "help",
         "may",

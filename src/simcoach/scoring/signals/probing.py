@@ -101,7 +101,8 @@ def _strip_markers(seg: str) -> int:
 
 def _classify(clause: str) -> tuple[str | None, bool]:
     """(open|closed|None, syntactic) for a clause that starts where a question would."""
-    clause = _WH_ADVERB.sub(r"\1 ", clause, count=1)  # "what exactly happened" asks as "what happened"
+    if (adverb := _WH_ADVERB.match(clause)) is not None:  # "what exactly happened" asks as "what happened"
+        clause = f"{adverb.group(1)} {clause[adverb.end() :]}"
     if _P["wh_statement"].match(clause):
         return None, False
     if _P["elicitation"].match(clause):
