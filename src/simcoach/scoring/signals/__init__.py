@@ -80,7 +80,7 @@ def customer_view(text: str) -> CustomerView:
         feelings = tuple(
             (m.start(), m.end(), LEXICON.family_of(m.group()) or "other")
             for m in a.feelings()
-            if not literal_feeling_word(low, m)
+            if not literal_feeling_word(low, m.start(), m.end())
         )
     sarcastic = a.search("sarcasm_cue") is not None or (
         len(a.sentences) > 1
@@ -341,24 +341,25 @@ _LEAVE_ALONE = re.compile(r"\b(?:leave|leaves|leaving|let|lets) (?:me|you|him|he
 _TORN_BETWEEN = re.compile(r" (?:between|up about|about whether|over whether)\b")
 
 
-def literal_feeling_word(low: str, m: re.Match[str]) -> bool:
-    """Whether a feeling word is used literally: "hard" of effort ("working hard") or of a task ("hard to
-    say"), "stuck" with an object, "torn" or "rejected" of a thing, "leave you alone", "down to the bank"."""
-    word = m.group()
+def literal_feeling_word(low: str, start: int, end: int) -> bool:
+    """Whether the feeling word at ``low[start:end]`` is used literally: "hard" of effort ("working hard") or
+    of a task ("hard to say"), "stuck" with an object, "torn" or "rejected" of a thing, "leave you alone",
+    "down to the bank"."""
+    word = low[start:end]
     if word == "stuck":
-        return _STUCK_OBJECT.match(low, m.end()) is not None
+        return _STUCK_OBJECT.match(low, end) is not None
     if word in _PERSON_ONLY:  # "a rejected claim", "unwanted calls": of a thing, not a feeling
-        return _FELT_BY_PERSON.search(low[max(0, m.start() - 40) : m.start()]) is None
+        return _FELT_BY_PERSON.search(low[max(0, start - 40) : start]) is None
     if word in _FELT_ONLY:
-        return _FEEL_VERB.search(low, max(0, m.start() - 24), m.start()) is None
+        return _FEEL_VERB.search(low, max(0, start - 24), start) is None
     if word == "alone":
-        return _LEAVE_ALONE.search(low, max(0, m.start() - 20), m.start()) is not None
+        return _LEAVE_ALONE.search(low, max(0, start - 20), start) is not None
     if word == "torn":
-        person = _FELT_BY_PERSON.search(low[max(0, m.start() - 40) : m.start()]) is not None
-        return not person and _TORN_BETWEEN.match(low, m.end()) is None
-    if word.replace("'", "") in _DIFFICULTY and _TASK.match(low, m.end()) is not None:
+        person = _FELT_BY_PERSON.search(low[max(0, start - 40) : start]) is not None
+        return not person and _TORN_BETWEEN.match(low, end) is None
+    if word.replace("'", "") in _DIFFICULTY and _TASK.match(low, end) is not None:
         return True
-    return word == "hard" and _EFFORT.search(low[max(0, m.start() - 24) : m.start()]) is not None
+    return word == "hard" and _EFFORT.search(low[max(0, start - 24) : start]) is not None
 
 
 def repeats_customer(low: str, pos: int, customers: Sequence[Sequence[str]], n: int = 4) -> bool:

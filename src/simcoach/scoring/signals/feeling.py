@@ -36,6 +36,7 @@ def feeling_reflections(
     t: TurnInput,
     s: Sentence,
     low: str,
+    felt: list[re.Match[str]],
     framing: Framing,
     *,
     overlap: float,
@@ -43,42 +44,39 @@ def feeling_reflections(
     second: bool,
     self_talk: bool,
 ) -> list[Signal]:
-    """The first feeling the sentence attributes to the customer (``low`` is its lower-cased text), if any."""
+    """The first feeling the sentence attributes to the customer, if any.
+
+    ``low`` is the sentence's lower-cased text and ``felt`` the feeling phrases found in it (matched on the
+    whole turn, so offsets are the turn's).
+    """
     a: Analysed = t.agent
     out: list[Signal] = []
     framed, frame_end, stock = framing.framed, framing.frame_end, framing.stock
     if self_talk and not framed:
         return out
-    for m in LEXICON.feeling.finditer(low):
-        family = LEXICON.family_of(m.group()) or "other"
-        before = low[max(0, m.start() - 5) : m.start()]
-        politeness = before.endswith(("i'm ", " am ")) and m.group() == "afraid"
+    for m in felt:
+        word, at, end = m.group(), m.start() - s.start, m.end() - s.start  # offsets in the sentence
+        family = LEXICON.family_of(word) or "other"
+        before = low[max(0, at - 5) : at]
+        politeness = before.endswith(("i'm ", " am ")) and word == "afraid"
         # the "I" of a frame ("I can imagine what a scary time…") is the listener, not the one who feels
-        clause = _CLAUSE_BREAK.split(low[frame_end if frame_end <= m.start() else 0 : m.start()])[-1]
+        clause = _CLAUSE_BREAK.split(low[frame_end if frame_end <= at else 0 : at])[-1]
         # "I feel lonely too", and "I know how you feel, I have often felt stressed": the agent's own
         own = (not second and _EXPERIENCER.search(clause) is not None) or (
             _I_FELT.search(clause) is not None and LEXICON.second_person.isdisjoint(words_of(clause))
         )
-        if politeness or own or negated_before(low, m.start(), 12) or literal_feeling_word(low, m):
+        if politeness or own or negated_before(low, at, 12) or literal_feeling_word(low, at, end):
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
         if family == "relief" and not framed:
             continue  # "I'm glad…" is the agent's feeling; "you sound relieved" reflects the customer's
-        in_stock = stock is not None and stock.start() <= s.start + m.start() < stock.end()
+        in_stock = stock is not None and stock.start() <= m.start() < stock.end()
         if in_stock and overlap < 1.0:
             continue  # "I understand your frustration" alone is a stock frame, not a reflection
         if not (framed or second or overlap >= 1.0 or _about_the_situation(low)):
             continue
         strength = 1.0 if family in families else 0.7
-        start = s.start + m.start()
         out.append(
-            sig(
-                SignalKind.feeling_reflection,
-                a,
-                start,
-                start + len(m.group()),
-                strength=strength,
-                detail=family,
-            )
+            sig(SignalKind.feeling_reflection, a, m.start(), m.end(), strength=strength, detail=family)
         )
         break
     return out

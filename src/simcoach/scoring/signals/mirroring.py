@@ -303,6 +303,7 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
                     t,
                     s,
                     low,
+                    [m for m in felt if s.start <= m.start() and m.end() <= s.end],
                     Framing(frame is not None, frame_end, stock),
                     overlap=outside,
                     families=families,
@@ -349,7 +350,7 @@ def _adds_feeling(a: Analysed, words: list[Token], echoed: set[int]) -> bool:
     """Whether a sentence names a feeling beside the words it repeats ("…, and you're feeling let down
     about it"): a restatement that adds the feeling is a reflection, not an echo."""
     for m in a.feelings():
-        if literal_feeling_word(a.low, m):
+        if literal_feeling_word(a.low, m.start(), m.end()):
             continue
         at = [i for i, w in enumerate(words) if m.start() <= w.start < m.end()]
         if at and not echoed.issuperset(at):
