@@ -13,7 +13,7 @@ from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
 from simcoach.scoring.restate import gist, is_clause, message_weight, sentence_weight
 from simcoach.scoring.signals import TurnInput
-from simcoach.scoring.signals.scenario import disclosures_made
+from simcoach.scoring.signals.scenario import disclosed_before, disclosures_made
 from simcoach.scoring.text import analyse, words_of
 
 K = members(SignalKind)  # plain attributes: see members()
@@ -91,7 +91,7 @@ def _disclosure_line(t: TurnInput) -> str:
     if t.scenario is None or not t.scenario.required_disclosures:
         return ""
     required = t.scenario.required_disclosures
-    done = disclosures_made([*(analyse(p.text) for p in t.agents), t.agent], t.scenario)
+    done = disclosed_before(t) | disclosures_made([t.agent], t.scenario)
     todo = next((d for d in required if d.id not in done), required[0])
     return todo.say or f"Before we go on, I need to let you know: {todo.cues[0]}."
 
@@ -147,7 +147,7 @@ def _wrong(g: str, asks: bool, recent: tuple[str, ...], upset: str) -> str:
 
 
 def _sorry(wrong: str) -> str:
-    """An apology for what went wrong: "I'm sorry that <clause>", or "I'm sorry about this: <fragment>"."""
+    """An apology: "I'm sorry that <clause>", or "I'm sorry about all this: <fragment>"."""
     return f"I'm sorry that {wrong}" if is_clause(wrong) else f"I'm sorry about all this: {wrong}"
 
 

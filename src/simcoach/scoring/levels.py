@@ -11,8 +11,7 @@ from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableW
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal, Span
 from simcoach.scoring.signals import TurnInput, span
-from simcoach.scoring.signals.scenario import disclosures_made
-from simcoach.scoring.text import analyse
+from simcoach.scoring.signals.scenario import disclosed_before
 
 K = members(SignalKind)  # plain attributes: see members()
 N = members(NotApplicableWhen)
@@ -285,7 +284,7 @@ def disclosure(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     made_now = s.of(K.disclosure_made, fresh=False)
     if t.scenario is None:
         return Judgement(0, [], 0.5, "no scenario", applicable=False)
-    done = disclosures_made([analyse(p.text) for p in t.agents], t.scenario) | {x.detail for x in made_now}
+    done = disclosed_before(t) | {x.detail for x in made_now}
     need = {d.id for d in t.scenario.required_disclosures}
     if made_now:
         return Judgement(_top(c), made_now, 0.8, "made a required disclosure")

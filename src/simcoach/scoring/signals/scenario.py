@@ -7,7 +7,7 @@ from functools import lru_cache
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.models import Signal
-from simcoach.scoring.signals import negated_before, sig
+from simcoach.scoring.signals import TurnInput, negated_before, sig
 from simcoach.scoring.text import Analysed, Token, analyse
 
 
@@ -63,6 +63,17 @@ def scenario_signals(a: Analysed, scenario: Scenario) -> list[Signal]:
                 out.append(sig(SignalKind.disclosure_made, a, got[0], got[1], detail=disclosure.id))
                 break
     return out
+
+
+def disclosed_before(t: TurnInput) -> set[str]:
+    """Ids of the required disclosures the agent made in earlier turns (worked out once per turn)."""
+    got = t.cache.get("disclosed_before")
+    if not isinstance(got, set):
+        got = set()
+        if t.scenario is not None:
+            got = disclosures_made([analyse(p.text) for p in t.agents], t.scenario)
+        t.cache["disclosed_before"] = got
+    return got
 
 
 def disclosures_made(turns: list[Analysed], scenario: Scenario) -> set[str]:
