@@ -12,6 +12,7 @@ from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON, NEGATIVE_FAMILIES, feeling_entries
 from simcoach.scoring.models import ChatTurn, Signal, Span, prebuilt
+from simcoach.scoring.signals.literal import literal_feeling_word
 from simcoach.scoring.text import Analysed, analyse, analyse_uncached, normalise, words_of
 
 _P = LEXICON.patterns
@@ -300,66 +301,6 @@ def sig(
 def sentence_text(a: Analysed, start: int, end: int) -> str:
     """Lower-case text of a character range."""
     return a.low[start:end]
-
-
-# "working hard", "try really hard", "studied hard": the adverb of effort, not the feeling "hard"
-_EFFORT = LEXICON.compile(
-    r"\b(?:work|tr(?:y|ie)|push|stud(?:y|ie)|train|fight|think|press|sav(?:e|ed|es|ing)\b)\w*\s+"
-    r"(?:(?:so|very|really|extra) )?$"
-)
-
-
-# "hard to say", "not easy to change": the speaker's uncertainty or a service task's difficulty, not a feeling
-# ("it's hard to be apart from them", "hard to find work" and "hard to know what to do" still feel);
-# written without apostrophes, as the match is compared once they are dropped ("isn't easy" and "isnt easy")
-_DIFFICULTY = frozenset({"hard", "difficult", "tough", "not easy", "never easy", "isnt easy", "is not easy"})
-_TASK = LEXICON.compile(
-    r" to (?:say|tell|know(?! (?:what|how|where|whether|who|which) to\b)|predict|estimate|guess|judge"
-    r"|confirm|pin (?:it |this |that )?down|track|trace|locate|find out|work out|get hold of|change|cancel"
-    r"|arrange|book|schedule|process|refund|replace|repair|fix|install|deliver|update|access|reach)\b"
-)
-
-
-# "stuck the note on the fridge": stuck with an object is a literal act; "I'm stuck", "stuck on hold" feel
-_STUCK_OBJECT = re.compile(r" (?:the|a|an|it|them|this|that|my|your|his|her|our|their|some|one)\b")
-
-
-# "I feel torn", "made you feel rejected": a person; "a torn sofa", "a rejected claim": a thing
-_FELT_BY_PERSON = LEXICON.compile(
-    r"\b(?:feel\w*|felt|i'm|im|i am|you're|you are|we're|we are|be|been)\s+"
-    r"(?:(?:so|really|very|a bit|quite|pretty|completely|totally)\s+)*$"
-)
-_PERSON_ONLY = frozenset({"abandoned", "rejected", "unwanted", "worthless"})
-# "down", "low", "bad" name a feeling only after a verb of feeling or seeming ("you sound really down")
-_FELT_ONLY = frozenset({"down", "low", "bad"})
-_FEEL_VERB = re.compile(
-    r"\b(?:feel|feels|felt|feeling|sound|sounds|sounded|seem|seems|seemed)"
-    r" (?:(?:so|really|very|a bit|a little|quite|pretty|rather|a bit of a) )*$"
-)
-# "leave you alone", "let me alone": the end of a nuisance, not loneliness ("I've been left alone" feels)
-_LEAVE_ALONE = re.compile(r"\b(?:leave|leaves|leaving|let|lets) (?:me|you|him|her|them|us|it) $")
-_TORN_BETWEEN = re.compile(r" (?:between|up about|about whether|over whether)\b")
-
-
-def literal_feeling_word(low: str, start: int, end: int) -> bool:
-    """Whether the feeling word at ``low[start:end]`` is used literally: "hard" of effort ("working hard") or
-    of a task ("hard to say"), "stuck" with an object, "torn" or "rejected" of a thing, "leave you alone",
-    "down to the bank"."""
-    word = low[start:end]
-    if word == "stuck":
-        return _STUCK_OBJECT.match(low, end) is not None
-    if word in _PERSON_ONLY:  # "a rejected claim", "unwanted calls": of a thing, not a feeling
-        return _FELT_BY_PERSON.search(low[max(0, start - 40) : start]) is None
-    if word in _FELT_ONLY:
-        return _FEEL_VERB.search(low, max(0, start - 24), start) is None
-    if word == "alone":
-        return _LEAVE_ALONE.search(low, max(0, start - 20), start) is not None
-    if word == "torn":
-        person = _FELT_BY_PERSON.search(low[max(0, start - 40) : start]) is not None
-        return not person and _TORN_BETWEEN.match(low, end) is None
-    if word.replace("'", "") in _DIFFICULTY and _TASK.match(low, end) is not None:
-        return True
-    return word == "hard" and _EFFORT.search(low[max(0, start - 24) : start]) is not None
 
 
 def repeats_customer(low: str, pos: int, customers: Sequence[Sequence[str]], n: int = 4) -> bool:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal
-from simcoach.scoring.signals import TurnInput, literal_feeling_word, negated_before, sig
+from simcoach.scoring.signals import TurnInput, negated_before, sig
+from simcoach.scoring.signals.literal import literal_feeling_word
 from simcoach.scoring.text import Analysed, Sentence, words_of
 
 # the agent as the one who feels: any first-person word ("I", "I'm", "my", "a friend of mine")

@@ -12,12 +12,12 @@ from simcoach.scoring.signals import (
     CustomerView,
     TurnInput,
     customer_span,
-    literal_feeling_word,
     may_feel,
     repeats_customer,
     sig,
 )
 from simcoach.scoring.signals.feeling import Framing, feeling_reflections
+from simcoach.scoring.signals.literal import literal_feeling_word
 from simcoach.scoring.text import Analysed, Sentence, Token
 
 _P = LEXICON.patterns
