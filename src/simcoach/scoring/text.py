@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,23 +29,19 @@ _GATES: dict[str, Gate] = {
     key: gate for key, gate in [*LEXICON.gates.items(), (_FEELINGS, LEXICON.feeling_gate)] if gate is not None
 }
 _ASCII_ONLY = frozenset(key for key, gate in _GATES.items() if ascii_only(gate))
-_GATES_OF: dict[str, tuple[str, ...]] = {}
 _PATTERNS = LEXICON.patterns
 
 
 def _gates_of(word: str) -> tuple[str, ...]:
     """The keys of the gated patterns that may start at a token ``word``: the word's own and, for "you're",
-    those of its base "you" (a repeat is harmless), cached across turns (words repeat)."""
+    those of its base "you" (a repeat is harmless; cached with the word's entry, see _word_entry)."""
     bases = (word, word.split("'")[0]) if "'" in word else (word,)
-    got = tuple(
+    return tuple(
         key
         for base in bases
         for key, (whole, prefixes) in _GATES.items()
         if base in whole or (prefixes and base.startswith(prefixes))
     )
-    if len(_GATES_OF) < 200_000:  # bound memory on very long batch runs
-        _GATES_OF[word] = got
-    return got
 
 
 def stem(word: str) -> str:
@@ -185,6 +182,18 @@ def _word_info(low: str) -> tuple[str, str, bool, float]:
     return got
 
 
+_WORD_ENTRY: dict[str, tuple[tuple[str, str, bool, float], tuple[str, ...], str]] = {}
+
+
+def _word_entry(low: str) -> tuple[tuple[str, str, bool, float], tuple[str, ...], str]:
+    """Everything one pass needs of a word, cached across messages: its info, the gated patterns it may
+    open, and its base before an apostrophe ("you're" → "you"; "" without one)."""
+    got = (_word_info(low), _gates_of(low), low.split("'")[0] if "'" in low else "")
+    if len(_WORD_ENTRY) < 200_000:  # bound memory on very long batch runs
+        _WORD_ENTRY[low] = got
+    return got
+
+
 def words_of(text: str) -> list[str]:
     """The lower-cased words of a message, as :func:`analyse` tokenises them, without analysing it."""
     return [w for w in _TOKEN.findall(normalise(text)) if w != "?"]
@@ -200,8 +209,8 @@ def analyse_uncached(text: str) -> Analysed:
     lows: set[str] = set()
     # one pass over the words for all the gated patterns (a word opens a few at most): offsets come in
     # order, so each pattern's candidates need no sorting
-    gated: dict[str, list[int]] = {}
-    info, opens, candidates = _WORD_INFO.get, _GATES_OF.get, gated.get
+    gated: dict[str, list[int]] = defaultdict(list)
+    entry_of = _WORD_ENTRY.get
     for m in _TOKEN.finditer(low_text):
         low = m.group()
         span = m.span()
@@ -210,20 +219,15 @@ def analyse_uncached(text: str) -> Analysed:
         if low == "?":
             append(_new_token(Token, span + _QUESTION_INFO))
             continue
-        got = info(low) or _word_info(low)
+        got, keys, base = entry_of(low) or _word_entry(low)
         append(_new_token(Token, span + got))
         if got[2] and got[3] > content.get(got[1], 0.0):
             content[got[1]] = got[3]
         lows.add(low)
-        if "'" in low:
-            lows.add(low.split("'")[0])
-        keys = opens(low)
-        for key in _gates_of(low) if keys is None else keys:
-            where = candidates(key)
-            if where is None:
-                gated[key] = [at]
-            else:
-                where.append(at)
+        if base:
+            lows.add(base)
+        for key in keys:
+            gated[key].append(at)
     if not low_text.isascii():
         for key in _ASCII_ONLY:  # their gates hold only for ASCII text: these search the whole text
             gated.pop(key, None)
