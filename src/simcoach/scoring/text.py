@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -209,8 +208,10 @@ def analyse_uncached(text: str) -> Analysed:
     lows: set[str] = set()
     # one pass over the words for all the gated patterns (a word opens a few at most): offsets come in
     # order, so each pattern's candidates need no sorting
-    gated: dict[str, list[int]] = defaultdict(list)
-    entry_of = _WORD_ENTRY.get
+    # a plain dict, not a defaultdict: the interpreter's fast paths for dict methods skip subclasses, and
+    # every pattern search reads this mapping (a defaultdict cost ~6 % more instructions per turn)
+    gated: dict[str, list[int]] = {}
+    entry_of, candidates = _WORD_ENTRY.get, gated.get
     for m in _TOKEN.finditer(low_text):
         low = m.group()
         span = m.span()
@@ -227,7 +228,11 @@ def analyse_uncached(text: str) -> Analysed:
         if base:
             lows.add(base)
         for key in keys:
-            gated[key].append(at)
+            where = candidates(key)
+            if where is None:
+                gated[key] = [at]
+            else:
+                where.append(at)
     if not low_text.isascii():
         for key in _ASCII_ONLY:  # their gates hold only for ASCII text: these search the whole text
             gated.pop(key, None)
