@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from simcoach.content.rubric import Rubric
 from simcoach.content.vocabulary import SignalKind
-from simcoach.scoring.models import Signal, Span
+from simcoach.scoring.evaluate import Item, read_items
+from simcoach.scoring.models import CriterionScore, Signal, Span, TurnAssessment
+from simcoach.scoring.offline import OfflineScorer
 from simcoach.scoring.signals import customer_span, customer_view, sig, span
 from simcoach.scoring.text import analyse_uncached
+
+from .conftest import DATA
 
 
 def _same(got: Span | Signal, want: Span | Signal) -> None:
@@ -38,3 +43,32 @@ def test_prebuilt_spans_and_signals_equal_validated_ones() -> None:
         )
         _same(s, want_sig)
         assert s.reflects is not reflects  # a list of its own, as validation would copy it
+
+
+def test_prebuilt_assessments_equal_validated_ones(core: Rubric, qa: Rubric, scorer: OfflineScorer) -> None:
+    """The scorer builds its result without validating it: on every labelled turn it is what validation
+    would have built from the same data, field for field and in JSON."""
+    items = [it for it in read_items(DATA) if isinstance(it, Item)]
+    assert len(items) >= 300
+    for rubric in (core, qa):
+        for it in items:
+            got = scorer.score(rubric=rubric, rubric_version=rubric.version, context=it.context, text=it.text)
+            # exactly what the scorer validated before it built its result
+            want = TurnAssessment.model_validate(
+                {
+                    "rubric_id": got.rubric_id,
+                    "rubric_version": got.rubric_version,
+                    "scorer": got.scorer,
+                    "text": got.text,
+                    "scores": {
+                        cid: {name: getattr(score, name) for name in CriterionScore.model_fields}
+                        for cid, score in got.scores.items()
+                    },
+                    "signals": list(got.signals),
+                }
+            )
+            assert got == want, it.id
+            assert got.model_fields_set == want.model_fields_set
+            assert got.model_dump_json() == want.model_dump_json()
+            for cid, score in got.scores.items():
+                assert score.model_fields_set == want.scores[cid].model_fields_set, (it.id, cid)
