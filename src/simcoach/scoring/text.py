@@ -156,29 +156,23 @@ def normalise(text: str) -> str:
     return low.replace("’", "'")
 
 
-_WORD_INFO: dict[str, tuple[str, str, bool, float]] = {}
 _QUESTION_INFO = ("?", "?", False, 0.0)
 _new_token = tuple.__new__  # a token is a tuple: building it from cached word info is one C call
 
 
 def _word_info(low: str) -> tuple[str, str, bool, float]:
-    """(word, stem, carries content, specificity weight) of a lower-cased word, cached across messages."""
-    got = _WORD_INFO.get(low)
-    if got is None:
-        lex = LEXICON
-        # "dont" is "don't": its base is "don", however it was typed
-        written = lex.spelt_out.get(low, low)
-        base = written.split("'")[0] if "'" in written else written
-        # seven characters of the stem: Snowball leaves "diagnosed"/"diagnosis" as diagnos/diagnosi
-        st = stem(base)[:7]
-        is_content = base not in lex.stopwords and len(base) > 1 and not base.isdigit()
-        weight = 0.0
-        if is_content:
-            weight = 0.4 if (base in lex.generic or st in lex.generic_stems) else 1.0
-        got = (low, st, is_content, weight)
-        if len(_WORD_INFO) < 200_000:  # bound memory on very long batch runs
-            _WORD_INFO[low] = got
-    return got
+    """(word, stem, carries content, specificity weight) of a lower-cased word (cached in its entry)."""
+    lex = LEXICON
+    # "dont" is "don't": its base is "don", however it was typed
+    written = lex.spelt_out.get(low, low)
+    base = written.split("'")[0] if "'" in written else written
+    # seven characters of the stem: Snowball leaves "diagnosed"/"diagnosis" as diagnos/diagnosi
+    st = stem(base)[:7]
+    is_content = base not in lex.stopwords and len(base) > 1 and not base.isdigit()
+    weight = 0.0
+    if is_content:
+        weight = 0.4 if (base in lex.generic or st in lex.generic_stems) else 1.0
+    return (low, st, is_content, weight)
 
 
 _WORD_ENTRY: dict[str, tuple[tuple[str, str, bool, float], tuple[str, ...], str]] = {}
