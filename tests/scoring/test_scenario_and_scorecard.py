@@ -136,6 +136,13 @@ def test_the_disclosure_line_names_one_still_outstanding(qa: Rubric, scorer: Off
     assert "recorded" not in line
 
 
+def test_a_disclosure_made_this_turn_moves_the_line_on(qa: Rubric, scorer: OfflineScorer) -> None:
+    result = score(scorer, qa, "Just so you know, this chat is recorded.", UPSET, _two_disclosures())
+    line = result.scores["disclosure"].feedback.better_line
+    assert "security check" in line
+    assert "recorded" not in line
+
+
 def test_the_disclosure_line_is_the_scenarios_own_words(qa: Rubric, scorer: OfflineScorer) -> None:
     say = "Before we look at your account I need to do a quick security check."
     context = [*UPSET, agent("Just so you know, this chat is recorded."), customer("Fine. Bye then.")]

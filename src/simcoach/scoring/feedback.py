@@ -13,7 +13,7 @@ from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
 from simcoach.scoring.restate import gist, is_clause, message_weight, sentence_weight
 from simcoach.scoring.signals import TurnInput
-from simcoach.scoring.signals.scenario import disclosed_before, disclosures_made
+from simcoach.scoring.signals.scenario import disclosed_before
 from simcoach.scoring.text import analyse, words_of
 
 K = members(SignalKind)  # plain attributes: see members()
@@ -48,14 +48,18 @@ def _pick(options: list[str], key: str) -> str:
 
 
 _DISCLOSURE = Measure.disclosure  # read once: see members()
+_NONE: frozenset[str] = frozenset()
 
 
-def better_line(measure: Measure, t: TurnInput) -> str:
-    """A line the agent could have said instead, grounded in the customer's last message."""
+def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = frozenset()) -> str:
+    """A line the agent could have said instead, grounded in the customer's last message.
+
+    ``disclosed_now`` holds the ids of the required disclosures this turn made (its disclosure signals).
+    """
     last = t.last_customer
     if last is None:
         return "Hi, thanks for getting in touch. What's been happening, and how can I help?"
-    disclosure = _disclosure_line(t) if measure is _DISCLOSURE else ""
+    disclosure = _disclosure_line(t, disclosed_now) if measure is _DISCLOSURE else ""
     grounds = t.cache.get("better_line")
     if grounds is None:  # the same for every criterion of the turn: worked out once
         view = last[1]
@@ -86,12 +90,12 @@ def better_line(measure: Measure, t: TurnInput) -> str:
     return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset)
 
 
-def _disclosure_line(t: TurnInput) -> str:
+def _disclosure_line(t: TurnInput, disclosed_now: frozenset[str]) -> str:
     """The line for the first required disclosure not made yet (the scenario's own words when it has them)."""
     if t.scenario is None or not t.scenario.required_disclosures:
         return ""
     required = t.scenario.required_disclosures
-    done = disclosed_before(t) | disclosures_made([t.agent], t.scenario)
+    done = disclosed_before(t) | disclosed_now
     todo = next((d for d in required if d.id not in done), required[0])
     return todo.say or f"Before we go on, I need to let you know: {todo.cues[0]}."
 
@@ -350,7 +354,13 @@ def build_feedback(p: Plan, j: Judgement, t: TurnInput, kinds: list[SignalKind])
         problems = tuple(k for k in problems if k is not K.stock_frame)
     ignored = p.measure in _ASKING and K.ignored_question in kinds
     short = j.applicable and j.level < p.top
-    return _feedback(p.measure, worked, problems, ignored, short, better_line(p.measure, t))
+    # the disclosures this turn made are its evidence (the same signals the level counted)
+    made = (
+        frozenset(s.detail for s in j.evidence if s.kind is K.disclosure_made)
+        if p.measure is _DISCLOSURE
+        else _NONE
+    )
+    return _feedback(p.measure, worked, problems, ignored, short, better_line(p.measure, t, made))
 
 
 @lru_cache(maxsize=8192)
