@@ -112,6 +112,11 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     ),
     (K.feeling_reflection, UPSET, "That sounds worrying, what did the bank say?", "worrying"),
     (K.feeling_reflection, UPSET, "It seems you've had the run-around from us.", "run-around"),
+    # a two-word interjection before the situation ("oh no, that…") says nothing, like "oh,"
+    (K.feeling_reflection, UPSET, "Oh no, that can't have been easy.", "can't have been easy"),
+    (K.feeling_reflection, UPSET, "Oh dear, being charged twice can't be pleasant.", "can't be pleasant"),
+    # "it might be" hedges the feeling; it suggests nothing
+    (K.feeling_reflection, UPSET, "It seems like it might be overwhelming for you now.", "overwhelming"),
     # the "I" of a reflective frame is the listener: the feeling named is still the customer's
     (K.feeling_reflection, UPSET, "I can imagine what a worrying week this has been.", "worrying"),
     (
@@ -299,6 +304,9 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.feeling_reflection, UPSET, "If you're worried about fees, the bank can waive them."),
         # "leave you alone" stops a nuisance; it names no loneliness
         (K.feeling_reflection, UPSET, "The bank needs to leave you alone until this is sorted."),
+        # "it might be worth…" suggests; it does not say back what the customer said
+        (K.content_reflection, UPSET, "It might be worth checking the account for the second charge."),
+        (K.content_reflection, UPSET, "It might be easier to ask the bank about the overdrawn account."),
         (K.ownership, UPSET, "Unfortunately there's nothing I can do about the charge."),
         # a subordinate clause is part of the question it opens, not a reflection
         (K.content_reflection, UPSET, "While the charge is reversed, is the account still overdrawn?"),

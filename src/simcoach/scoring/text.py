@@ -122,6 +122,10 @@ class Analysed:
             return iter(()) if self._gated_here(name) else _PATTERNS[name].finditer(self.low)
         return self._finditer(_PATTERNS[name], at)
 
+    def may_feel(self) -> bool:
+        """Whether a feeling phrase may start here: one of their first words is present (their gate)."""
+        return _FEELINGS in self.gated or not self._gated_here(_FEELINGS)
+
     def feelings(self) -> Iterator[re.Match[str]]:
         """``LEXICON.feeling.finditer(self.low)``, tried only where a feeling phrase's first word starts."""
         at = self.gated.get(_FEELINGS)

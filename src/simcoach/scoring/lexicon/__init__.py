@@ -216,8 +216,3 @@ def load_lexicon() -> Lexicon:
 
 
 LEXICON = load_lexicon()
-
-
-def feeling_entries() -> list[str]:
-    """Every entry of feelings.yaml, as written (a trailing * marks a prefix)."""
-    return [str(e) for v in _read("feelings.yaml").values() for e in v]

@@ -10,7 +10,7 @@ from typing import cast
 
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind
-from simcoach.scoring.lexicon import LEXICON, NEGATIVE_FAMILIES, feeling_entries
+from simcoach.scoring.lexicon import LEXICON, NEGATIVE_FAMILIES
 from simcoach.scoring.models import ChatTurn, Signal, Span, prebuilt
 from simcoach.scoring.signals.literal import literal_feeling_word
 from simcoach.scoring.text import Analysed, analyse, analyse_uncached, normalise, words_of
@@ -77,7 +77,7 @@ def customer_view(text: str) -> CustomerView:
     a = analyse(text)
     low = a.low
     feelings: tuple[tuple[int, int, str], ...] = ()
-    if may_feel(a):
+    if a.may_feel():
         feelings = tuple(
             (m.start(), m.end(), LEXICON.family_of(m.group()) or "other")
             for m in a.feelings()
@@ -204,41 +204,6 @@ def prepare(context: Sequence[ChatTurn], text: str, scenario: Scenario | None) -
         scenario=scenario,
         customer_name=name,
     )
-
-
-def may_feel(a: Analysed) -> bool:
-    """Whether any word of the message could start a feeling phrase (a set lookup before a big pattern)."""
-    known = _MAY_FEEL.get
-    for w in a.lows:
-        got = known(w)
-        if got is None:  # once per word, not once per turn: testing ~50 prefixes per word adds up
-            got = w in FEEL_WORDS or w.startswith(FEEL_PREFIXES)
-            if len(_MAY_FEEL) < 200_000:  # bound memory on very long batch runs
-                _MAY_FEEL[w] = got
-        if got:
-            return True
-    return False
-
-
-_MAY_FEEL: dict[str, bool] = {}
-
-
-def _feeling_gate() -> tuple[frozenset[str], tuple[str, ...]]:
-    words: set[str] = set()
-    prefixes: list[str] = []
-    for entry in feeling_entries():
-        first = entry.split()[0]
-        if "-" in first:  # the tokeniser splits "nerve-wracking": gate on the word it starts with
-            words.add(first.split("-")[0])
-            continue
-        if first.endswith("*"):
-            prefixes.append(first[:-1])
-        else:
-            words.add(first)
-    return frozenset(words), tuple(prefixes)
-
-
-FEEL_WORDS, FEEL_PREFIXES = _feeling_gate()
 
 
 def span(a: Analysed, start: int, end: int, kind: SignalKind | None = None) -> Span:

@@ -21,7 +21,10 @@ _I_FELT = LEXICON.compile(
     r"\bi(?:'ve| have| had)? (?:\w+ )?(?:felt|feel|feeling|get|got|suffer|suffered|struggled)\b"
     r"(?! (?:how|that|what|your|you)\b)"  # "I can feel how anxious you are" perceives the customer's
 )
-_INTERJECTION = re.compile(r"^\W*(?:(?:oh|ah|aw|ugh|wow|gosh|oof|yikes|oh no|oh dear|oh gosh)\b[\s,.!]*)?")
+# the longer interjections first: "oh" alone would leave "no, that must…" behind
+_INTERJECTION = re.compile(
+    r"^\W*(?:(?:oh no|oh dear|oh gosh|oh my|oh|ah|aw|ugh|wow|gosh|oof|yikes)\b[\s,.!]*)?"
+)
 
 
 @dataclass(frozen=True, slots=True)

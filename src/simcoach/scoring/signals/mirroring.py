@@ -12,7 +12,6 @@ from simcoach.scoring.signals import (
     CustomerView,
     TurnInput,
     customer_span,
-    may_feel,
     repeats_customer,
     sig,
 )
@@ -28,7 +27,9 @@ _SUGGESTION = LEXICON.compile(
     r"you (?:might|may) (?:want|try|consider|like)|you should|you need to|you ought to|"
     r"have you (?:tried|considered|thought)|why don't you|why not|(?:^|(?<=[.!?]\s))\W*try (?:to|and)|"
     r"i (?:would )?suggest|"
-    r"i (?:would )?recommend|i'd (?:suggest|recommend)|if i were you|what if you|it might (?:help|be)|"
+    r"i (?:would )?recommend|i'd (?:suggest|recommend)|if i were you|what if you|it might help|"
+    r"it might be (?:worth\w*|a good idea|an idea|helpful|useful|best|better|easier|wise|good|nice|"
+    r"an option)|"
     r"it may help|you can (?:always |also )?try|consider|(?:^|(?<=[.!?]\s))\W*(?:if|whenever|anytime) you|"
     r"it (?:also |really |often |usually |sometimes )?helps? (?:to|if)|make sure (?:you|to)|"
     r"it's (?:a good idea|worth|best|important) (?:to|that you)|"
@@ -197,7 +198,7 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
     """
     a = t.agent
     out: list[Signal] = []
-    felt = list(a.feelings()) if t.customers and may_feel(a) else []
+    felt = list(a.feelings()) if t.customers and a.may_feel() else []
     sents, probe_starts = _clauses(a, probe_at, [m.start() for m in felt])
     lows = a.lows
     checks = _bucket(a.finditer("understanding_check"), sents)  # gated by its own first words
