@@ -115,6 +115,17 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     # a two-word interjection before the situation ("oh no, that…") says nothing, like "oh,"
     (K.feeling_reflection, UPSET, "Oh no, that can't have been easy.", "can't have been easy"),
     (K.feeling_reflection, UPSET, "Oh dear, being charged twice can't be pleasant.", "can't be pleasant"),
+    # the weight on the person and the toll it takes are feelings said back, without a feeling word
+    (
+        K.feeling_reflection,
+        UPSET,
+        "You must be under a lot of pressure right now.",
+        "under a lot of pressure",
+    ),
+    (K.feeling_reflection, UPSET, "It must feel like a lot of pressure.", "a lot of pressure"),
+    (K.feeling_reflection, UPSET, "I can tell that this has really affected you.", "really affected you"),
+    (K.feeling_reflection, UPSET, "It sounds like this has been weighing on you.", "weighing on you"),
+    (K.feeling_reflection, UPSET, "That must be very emotional for you.", "emotional"),
     # "it might be" hedges the feeling; it suggests nothing
     (K.feeling_reflection, UPSET, "It seems like it might be overwhelming for you now.", "overwhelming"),
     # the "I" of a reflective frame is the listener: the feeling named is still the customer's
@@ -304,6 +315,14 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.feeling_reflection, UPSET, "If you're worried about fees, the bank can waive them."),
         # "leave you alone" stops a nuisance; it names no loneliness
         (K.feeling_reflection, UPSET, "The bank needs to leave you alone until this is sorted."),
+        # a boiler's pressure, and a change that affects the account, are no feelings
+        (
+            K.feeling_reflection,
+            [customer("My boiler pressure keeps dropping.")],
+            "So the pressure drops at night?",
+        ),
+        (K.feeling_reflection, UPSET, "The new overdraft fee affects you from May."),
+        (K.feeling_reflection, UPSET, "You can ask the bank for emotional support too, they have a team."),
         # "it might be worth…" suggests; it does not say back what the customer said
         (K.content_reflection, UPSET, "It might be worth checking the account for the second charge."),
         (K.content_reflection, UPSET, "It might be easier to ask the bank about the overdrawn account."),

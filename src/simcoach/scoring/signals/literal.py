@@ -30,10 +30,12 @@ _STUCK_OBJECT = re.compile(r" (?:the|a|an|it|them|this|that|my|your|his|her|our|
 
 # "I feel torn", "made you feel rejected": a person; "a torn sofa", "a rejected claim": a thing
 _FELT_BY_PERSON = LEXICON.compile(
-    r"\b(?:feel\w*|felt|i'm|im|i am|you're|you are|we're|we are|be|been)\s+"
+    r"\b(?:feel\w*|felt|sound\w*|seem\w*|get|gets|getting|got|i'm|im|i am|you're|you are|we're|we are|be|"
+    r"been)\s+"
     r"(?:(?:so|really|very|a bit|quite|pretty|completely|totally)\s+)*$"
 )
-_PERSON_ONLY = frozenset({"abandoned", "rejected", "unwanted", "worthless"})
+# "emotional support" is a kind of help; "you must be emotional" names a feeling
+_PERSON_ONLY = frozenset({"abandoned", "rejected", "unwanted", "worthless", "emotional"})
 # "down", "low", "bad" name a feeling only after a verb of feeling or seeming ("you sound really down")
 _FELT_ONLY = frozenset({"down", "low", "bad"})
 _FEEL_VERB = re.compile(
@@ -47,8 +49,8 @@ _TORN_BETWEEN = re.compile(r" (?:between|up about|about whether|over whether)\b"
 
 def literal_feeling_word(low: str, start: int, end: int) -> bool:
     """Whether the feeling word at ``low[start:end]`` is used literally: "hard" of effort ("working hard") or
-    of a task ("hard to say"), "stuck" with an object, "torn" or "rejected" of a thing, "leave you alone",
-    "down to the bank"."""
+    of a task ("hard to say"), "stuck" with an object, "torn" or "rejected" of a thing, "emotional support",
+    "leave you alone", "down to the bank"."""
     word = low[start:end]
     if word == "stuck":
         return _STUCK_OBJECT.match(low, end) is not None
