@@ -103,6 +103,20 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "It sounds as though your family does not agree with or understand your situation.",
         "It sounds as though",
     ),
+    # a comma after "so" is how chat writes it; "are you saying…?" restates while it checks
+    (
+        K.content_reflection,
+        [customer("The engineer cancelled twice and I took both days off work.")],
+        "So, you've lost two days of work waiting for us?",
+        "So, you've lost",
+    ),
+    (
+        K.content_reflection,
+        UPSET,
+        "Are you saying the second charge left the account overdrawn?",
+        "Are you saying",
+    ),
+    (K.content_reflection, UPSET, "I can tell you're worried the account will stay overdrawn.", "I can tell"),
     # a feeling named before a question in the same sentence is reflected, then asked about
     (
         K.feeling_reflection,
@@ -315,6 +329,13 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.feeling_reflection, UPSET, "If you're worried about fees, the bank can waive them."),
         # "leave you alone" stops a nuisance; it names no loneliness
         (K.feeling_reflection, UPSET, "The bank needs to leave you alone until this is sorted."),
+        # "if so, you…" is a condition and "I can tell you one thing" informs: neither says anything back
+        (K.content_reflection, UPSET, "If so, you can dispute the second charge with the bank online."),
+        (
+            K.content_reflection,
+            UPSET,
+            "I can tell you one thing: the second charge on the account is pending.",
+        ),
         # a boiler's pressure, and a change that affects the account, are no feelings
         (
             K.feeling_reflection,

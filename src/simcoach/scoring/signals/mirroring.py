@@ -58,7 +58,12 @@ _SUBORDINATE = LEXICON.compile(
 _LEAD_MIN = 2  # content words a statement before a question needs to be read as a reflection
 _FRAME_TAIL = frozenset({"correctly", "right", "properly"})  # "if I understand correctly:" is still a frame
 _PARAPHRASE = LEXICON.compile(
-    r"(?:it sounds|it seems|sounds like|seems like|so you|so your|you mean|you're saying|you are saying|"
+    r"(?:it sounds|it seems|sounds like|seems like|so,? you|so,? your|you mean|you're saying|you are saying|"
+    r"are you saying|do you mean|"
+    # "I can tell you're stressed" perceives; "I can tell you one thing" informs, and "I can tell you're a
+    # caring person" affirms
+    r"i can tell (?:that )?you(?:(?:'re| are)(?! (?:a|an|such)\b)|'ve| have| had| really| must| seem| feel|"
+    r" felt| might| do| miss)|"
     r"you feel|you felt|you're feeling|you are feeling|you seem|you sound|what i'm hearing|what i hear|"
     r"if i understand|from what you|i hear you|i (?:get|have) the (?:sense|feeling|impression)|i sense|"
     r"i'm sensing|i can sense|(?:so |just )?to (?:clarify|recap|sum up|summari|check|make sure|be sure)|"
@@ -262,7 +267,7 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         probe = s.start in probe_starts or (frame is None and _PROBE_START.match(low) is not None)
         about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
         eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
-        paraphrase = frame is not None and _PARAPHRASE.match(frame.group()) is not None
+        paraphrase = frame is not None and _PARAPHRASE.match(a.low, frame.start()) is not None
         if frame is not None and not eligible and paraphrase and not suggestion and not probe:
             # "It sounds like you're being laid off": a paraphrase in the agent's own words shares few
             # of the customer's words; a reflective frame about the customer plus content after it counts
