@@ -214,6 +214,17 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.reassurance, UPSET, "Your children are lucky to have you.", "lucky to have you"),
     (K.reassurance, UPSET, "I'm sure they will come around.", "I'm sure they will"),
     (K.reassurance, UPSET, "You're making the right call ringing the bank.", "You're making the right call"),
+    # lifting blame off the customer, and telling them they are not the odd one out, reassure
+    (K.reassurance, UPSET, "It is not your fault. The bank took it twice.", "It is not your fault"),
+    (K.reassurance, UPSET, "Please don't beat yourself up over the overdraft.", "don't beat yourself up"),
+    (K.reassurance, UPSET, "There is nothing to feel ashamed of here.", "nothing to feel ashamed of"),
+    (K.reassurance, UPSET, "Being overdrawn is not unusual after a double charge.", "not unusual"),
+    (K.reassurance, UPSET, "It happens to lots of people, it's easy to fix.", "It happens to lots of"),
+    (K.reassurance, UPSET, "Ringing us straight away was a really good step.", "was a really good step"),
+    (K.reassurance, UPSET, "I'm glad you are keeping every receipt.", "glad you are"),
+    (K.reassurance, UPSET, "That's a good way to look at it.", "good way to look at it"),
+    (K.reassurance, UPSET, "You are very proactive about the account.", "You are very proactive"),
+    (K.reassurance, UPSET, "I bet you're closer to sorting it than you think.", "I bet you're"),
     (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
     (K.alternative, UPSET, "What I can do instead is cover the overdraft fee.", "What I can do instead"),
     (K.calm_down, UPSET, "Please calm down.", "calm down"),
@@ -239,6 +250,7 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     # "I get why you'd…" grants the customer's reaction, however emphatic the "get"
     (K.validation, UPSET, "I totally get why you'd be worried after last time.", "I totally get why you"),
     (K.dismissive, UPSET, "It's not a big deal, these things happen.", "big deal"),
+    (K.dismissive, UPSET, "Look, it happens. The bank will sort it.", "it happens"),
     (K.dismissive, UPSET, "I'm sure you can appreciate that we have rules.", "I'm sure you can appreciate"),
     (K.dismissive, UPSET, "As I'm sure you understand, refunds take time.", "I'm sure you understand"),
     # minimising the customer's problem
@@ -307,6 +319,8 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
         (K.reassurance, UPSET, "When it happened to me, I never give up."),  # the agent's own story
+        (K.reassurance, UPSET, "I'm glad to hear the card arrived."),  # glad of a thing, not of the customer
+        (K.reassurance, UPSET, "It was your fault, you didn't check the statement."),
         # "whatever" before a clause is a determiner ("whatever you use"), not a shrug
         (K.dismissive, UPSET, "A standing charge is a fixed daily fee, whatever you use."),
         (K.follow_up, UPSET, "Could you tell me more about your travel plans?"),  # more of something else
