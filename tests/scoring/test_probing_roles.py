@@ -56,6 +56,11 @@ NOT_PROBES = [
     "Anyone would be fed up after two missed visits.",
     "Anything below ten megabits would count as a fault on your plan.",
     "Do your best to keep the router switched on overnight",
+    "Do something nice for yourself while you wait for the engineer",
+    "What really helped me was leaving the router off for ten minutes",
+    "What worked for me was ringing the repair line first thing",
+    "Which can happen when the building is old, the wiring is tired.",
+    "What your neighbour saw could be the engineer from another firm",
     "Had the engineer rung ahead, you would not have lost the day.",
     # an offer checked for acceptance, whatever its subject
     "Would a courtesy credit on this month's bill help while we rebook the engineer?",
@@ -118,6 +123,10 @@ PROBES = [
     "I guess the two missed visits have been a real eye-opener for you. Are you thinking of switching"
     " providers when the contract ends?",
     "You might not have had the text. Did anyone call to say he was late?",
+    # "something" can be what the question is about, after an apology in the same sentence
+    "Sorry about that, did something go wrong when the engineer rang?",
+    # a question for a fact after advice is not a yes/no bridge into it
+    "You should ask the building manager about access. How many visits have you booked so far?",
 ]
 
 

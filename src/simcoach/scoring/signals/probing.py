@@ -48,7 +48,8 @@ _ELICIT_WORDS = frozenset(
 # Without a question mark only clear interrogative syntax counts: "do that and stay positive" is an
 # instruction and "when done, you're done" a statement; "is the refund through" and "how long ago did it
 # arrive" ask.
-_IMPERATIVE_DO = re.compile(r"^do (?:that|this|it|those|these|the|so)\b")
+_WH_WORD = LEXICON.compile(r"^(?:what|what's|which|when|where|who|who's|whose|whom|how|how's|why)\b")
+_IMPERATIVE_DO = re.compile(r"^do (?:that|this|it|those|these|the|so|something|anything|your|my)\b")
 _CLEAR_WHEN = LEXICON.compile(
     r"^(?:when|where)(?: (?!there\b|it\b|this\b|that\b)[a-z]+)?"  # "when there is…" is a statement
     r" (?:is|are|was|were|do|does|did|can|could|would|will|have|has|had|should)\b"
@@ -59,8 +60,14 @@ _CLEAR_WHEN = LEXICON.compile(
 # inverted conditional ("had the engineer rung ahead, you would…") and "do your best / do any work…"
 _EMBEDDED_AFTER = re.compile(r"\bi see $")
 _UNMARKED_STATEMENT = LEXICON.compile(
-    r"(?:what|where) (?:you|one|he|she|they|we|people|someone|everyone)\b(?! \w+ing\b)"
-    r"|which (?:is|was|means|meant|makes|made)\b"
+    r"(?:what|where) (?:you|your|my|his|her|their|our|one|he|she|they|we|people|someone|everyone)\b"
+    r"(?! \w+ing\b)"
+    # "What really helped me was…", "What worked for me was cycling": the agent's own story, pseudo-cleft
+    r"|what (?:\w+ ){0,2}(?:helped|helps|worked|works|got|gets|kept|keeps|matters|mattered)"
+    r" (?:for )?(?:me|us)\b"
+    r"|what(?:'s)? done is done"
+    r"|which (?:is|was|means|meant|makes|made|can|could|would|will|has|had|isn't|wasn't)\b"
+    r"|may (?:his|her|their|god|you|your)\b"  # a blessing: "May his soul rest in peace"
     r"|any(?:one|body|thing)(?: (?!i\b|you\b|we\b)\w+){0,3} (?:would|will|should|can|could|might|is|was)\b"
     r"|had (?:you|i|we|they|he|she|it|this|that|the \w+)\b[^,]*, "
     r"|do (?:any|some|whatever|your best)\b"
@@ -336,7 +343,15 @@ def drop_asides(a: Analysed, signals: list[Signal]) -> list[Signal]:
     # "I started running when I was low and it helped a lot. Do you have a gym nearby?" leads into a
     # suggestion. Open questions, questions for a value and acknowledging sentences are left alone.
     kind = SignalKind.closed_question  # read once: an enum member costs a hook call per read on 3.11
-    closed = [s for s in signals if s.kind is kind and s.span is not None and not _slot(s.span.text.lower())]
+    # only a yes/no question bridges: "How many visits have you booked?" asks for a fact whatever came before
+    closed = [
+        s
+        for s in signals
+        if s.kind is kind
+        and s.span is not None
+        and not _slot(low := s.span.text.lower())
+        and _WH_WORD.match(low) is None
+    ]
     if not closed:
         return signals
     asking: set[int] = set()
