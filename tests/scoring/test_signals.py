@@ -30,6 +30,11 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     # an adverb after the wh-word does not change what it asks
     (K.open_question, UPSET, "What exactly happened when you noticed the second charge?", "What exactly"),
     (K.open_question, UPSET, "What actually happens when you try to pay?", "What actually happens"),
+    # asking what the trouble seems to be, what it is like, or what others said invites an account
+    (K.open_question, UPSET, "What seems to be the problem with the account?", "What seems to be"),
+    (K.open_question, UPSET, "What's it like trying to budget with the account overdrawn?", "What's it like"),
+    (K.open_question, UPSET, "What did the bank say when you called them?", "What did the bank say"),
+    (K.open_question, UPSET, "What's been going on with the account since then?", "What's been going on"),
     (K.closed_question, UPSET, "Is it the card ending 4411?", "Is it the card"),
     (K.closed_question, UPSET, "What exactly is the card number?", "What exactly is the card number"),
     (K.elicitation, UPSET, "Walk me through what you saw on the statement.", "Walk me through"),
