@@ -6,6 +6,7 @@ import pytest
 
 from simcoach.content.rubric import Rubric
 from simcoach.content.vocabulary import SignalKind as K
+from simcoach.scoring.models import ChatTurn
 from simcoach.scoring.offline import OfflineScorer
 
 from .conftest import agent, customer, score
@@ -279,6 +280,32 @@ def test_a_sarcastic_jab_is_not_said_back_the_complaint_before_it_is(
     line = score(scorer, core, "Okay.", context).scores["mirroring"].feedback.better_line
     assert "gold star" not in line.lower(), line
     assert "your broadband has been down since last night" in line, line
+
+
+@pytest.mark.parametrize(
+    "reaction",
+    [
+        "Right. Fair enough. You're being straight with me.",
+        "OK. That's actually a real answer. Thank you.",
+        "Alright. That helps. Go on.",
+    ],
+)
+def test_a_reaction_to_the_agent_is_not_said_back_the_problem_before_it_is(
+    reaction: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    # "So fair enough. Have I got that right?" says back nothing of the problem; nor does a sarcastic jab
+    # met on the way back to it ("So gold star")
+    context = [
+        customer("My broadband has been down since last night and it's the second time this month."),
+        agent("I'm sorry, that's not good enough. What's the router showing?"),
+        ChatTurn(role="customer", text="Oh brilliant. Truly. Gold star.", sarcastic=True),
+        agent("I hear you. I'll book an engineer for 8am tomorrow."),
+        customer(reaction),
+    ]
+    lines = score(scorer, core, "Okay.", context).scores
+    for cid in ("probing", "mirroring", "deescalation"):
+        line = lines[cid].feedback.better_line
+        assert "your broadband has been down since last night" in line, (cid, line)
 
 
 @pytest.mark.parametrize(

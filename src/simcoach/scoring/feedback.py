@@ -12,7 +12,7 @@ from simcoach.scoring.levels import Judgement, Plan
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
 from simcoach.scoring.restate import gist, is_clause, message_weight, sentence_weight
-from simcoach.scoring.signals import TurnInput
+from simcoach.scoring.signals import CustomerView, TurnInput, customer_view
 from simcoach.scoring.signals.scenario import disclosed_before
 from simcoach.scoring.text import analyse, words_of
 
@@ -66,10 +66,11 @@ def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = 
         said = view.a.text
         if t.agents and "?" in said:
             said = _without_echoes(said, t.agents[-1].low)
-        # "That's it? I need it fixed." says little, and "Oh brilliant. Gold star." says the opposite of
-        # what it means: ground the line in the complaint just before it
-        if message_weight(said) < 2.0 or (view.sarcastic and not _complaint(said)):
-            earlier = [v for _, v in t.customers[-3:-1] if message_weight(v.a.text) >= 2.0]
+        # "That's it? I need it fixed." says little, "Oh brilliant. Gold star." says the opposite of what
+        # it means, and "Fair enough, you're being straight with me" is about the agent: ground the line
+        # in the problem said before it
+        if message_weight(said) < 2.0 or not _groundable(view):
+            earlier = [v for _, v in t.customers[-3:-1] if message_weight(v.a.text) >= 2.0 and _groundable(v)]
             if earlier:
                 view = earlier[-1]
                 said = view.a.text
@@ -88,6 +89,49 @@ def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = 
         tuple[str, bool, str, str, bool, bool, tuple[str, ...], str], grounds
     )
     return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset)
+
+
+def _groundable(view: CustomerView) -> bool:
+    """Whether a message says something of the problem to say back: not sarcasm alone, nor only a reaction
+    to the agent ("Fair enough. You're being straight with me.", "That helps, thanks.")."""
+    if view.sarcastic:
+        return bool(_complaint(view.a.text))
+    return not _reacts_only(view.a.text)
+
+
+# a sentence that only acknowledges ("Right.", "Fair enough.", "Go on.")
+_ACKNOWLEDGES = LEXICON.compile(
+    r"^\W*(?:right|ok(?:ay)?|alright|all right|fine|fair enough|go on|sure|yes|yeah|i see|got it|"
+    r"understood)\W*$"
+)
+# a sentence about the agent or their answer: "You're being straight with me", "That's a real answer"
+_ABOUT_AGENT = LEXICON.compile(
+    r"^\W*(?:(?:you're|you are|you've|you have|you were)\b|(?:that|this|it)(?:'s| is| was| sounds)(?: \w+)?"
+    r" (?:a )?(?:real|proper|good|great|fair|straight|honest|clear|helpful|reassuring|better|more like it|"
+    r"useful|kind|nice)\b)"
+)
+_CLOSING = LEXICON.patterns["customer_closing"]
+_REACTION_WORDS = 8
+
+
+@lru_cache(maxsize=4096)
+def _reacts_only(text: str) -> bool:
+    """Whether a message only reacts to the agent ("Fair enough. You're being straight with me.", "OK.
+    That's a real answer. Thank you."): nothing wrong in it, nothing asked and no sentence of its own."""
+    view = customer_view(text)
+    a = view.a
+    if view.negative_families or view.questions or a.search("complaint_cue") is not None:
+        return False
+    reacted = False
+    for s in a.sentences:
+        seg = a.low[s.start : s.end]
+        if _ACKNOWLEDGES.match(seg):
+            continue
+        if s.last - s.first <= _REACTION_WORDS and (_ABOUT_AGENT.match(seg) or _CLOSING.search(seg)):
+            reacted = True  # short: "Oh that is great, I drink coffee before bed" goes on to say something
+        elif sentence_weight(a, s) >= 1.0:
+            return False  # "I want to keep the email address…" after the thanks: something to say back
+    return reacted  # "OK." alone, or "No, I'm female.", is no reaction to the agent
 
 
 def _disclosure_line(t: TurnInput, disclosed_now: frozenset[str]) -> str:
