@@ -35,7 +35,9 @@ _FELT_BY_PERSON = LEXICON.compile(
     r"(?:(?:so|really|very|a bit|quite|pretty|completely|totally)\s+)*$"
 )
 # "emotional support" is a kind of help; "you must be emotional" names a feeling
-_PERSON_ONLY = frozenset({"abandoned", "rejected", "unwanted", "worthless", "emotional"})
+_PERSON_ONLY = frozenset(
+    {"abandoned", "rejected", "unwanted", "worthless", "emotional", "pressured", "pressurised", "pressurized"}
+)
 # "down", "low", "bad" name a feeling only after a verb of feeling or seeming ("you sound really down")
 _FELT_ONLY = frozenset({"down", "low", "bad"})
 _FEEL_VERB = re.compile(
@@ -44,6 +46,18 @@ _FEEL_VERB = re.compile(
 )
 # "leave you alone", "let me alone": the end of a nuisance, not loneliness ("I've been left alone" feels)
 _LEAVE_ALONE = re.compile(r"\b(?:leave|leaves|leaving|let|lets) (?:me|you|him|her|them|us|it) $")
+# "under a lot of pressure", "so much pressure": on a person; "the boiler pressure" is a reading
+_PRESSURE_ON = re.compile(
+    r"(?:\bunder(?: \w+){0,3}|\ba lot of|\bso much|\btoo much|\bsuch|\bfeel(?:s|ing)?(?: the)?"
+    r"|\bfelt(?: the)?) $"
+)
+# "a lot of feelings", "strong emotions": felt; "your feelings" alone is what a stock phrase names
+_MANY_FEELINGS = re.compile(
+    r"\b(?:a lot of|so many|so much|such|strong|intense|big|conflicting|complicated|painful|raw) $"
+)
+# "this has really affected you", "affected you deeply": the toll on a person, not a fee's "affects you"
+_DEEPLY_BEFORE = re.compile(r"\b(?:really|deeply|truly|so|clearly|obviously|seriously|badly|profoundly) $")
+_DEEPLY_AFTER = re.compile(r" (?:deeply|badly|a lot|so much|hard|emotionally|greatly)\b")
 _TORN_BETWEEN = re.compile(r" (?:between|up about|about whether|over whether)\b")
 
 
@@ -58,6 +72,13 @@ def literal_feeling_word(low: str, start: int, end: int) -> bool:
         return _FELT_BY_PERSON.search(low[max(0, start - 40) : start]) is None
     if word in _FELT_ONLY:
         return _FEEL_VERB.search(low, max(0, start - 24), start) is None
+    if word == "pressure":
+        return _PRESSURE_ON.search(low, max(0, start - 30), start) is None
+    if word in ("feelings", "emotions"):
+        return _MANY_FEELINGS.search(low, max(0, start - 20), start) is None
+    if word in ("affected you", "affecting you"):
+        deeply = _DEEPLY_BEFORE.search(low, max(0, start - 16), start) or _DEEPLY_AFTER.match(low, end)
+        return deeply is None
     if word == "alone":
         return _LEAVE_ALONE.search(low, max(0, start - 20), start) is not None
     if word == "torn":
