@@ -324,6 +324,11 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
         (K.reassurance, UPSET, "When it happened to me, I never give up."),  # the agent's own story
+        # the agent's own feelings and story are no reflection of the customer's
+        (K.feeling_reflection, UPSET, "That's a shame, the refund should have gone through."),  # pity
+        (K.feeling_reflection, UPSET, "I am also worried for people like you on that tariff."),
+        (K.feeling_reflection, UPSET, "My own card was charged twice last year. It was a nightmare."),
+        (K.content_reflection, UPSET, "I suffered an overdrawn account myself after a double charge."),
         (K.reassurance, UPSET, "I'm glad to hear the card arrived."),  # glad of a thing, not of the customer
         (K.reassurance, UPSET, "It was your fault, you didn't check the statement."),
         # "whatever" before a clause is a determiner ("whatever you use"), not a shrug

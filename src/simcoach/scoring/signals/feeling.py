@@ -20,6 +20,9 @@ _CLAUSE_BREAK = re.compile(r",| [-–—] ")
 _I_FELT = LEXICON.compile(
     r"\bi(?:'ve| have| had)? (?:\w+ )?(?:felt|feel|feeling|get|got|suffer|suffered|struggled)\b"
     r"(?! (?:how|that|what|your|you)\b)"  # "I can feel how anxious you are" perceives the customer's
+    # "I am also worried for people like you": the feeling straight after "I am" is the agent's own
+    r"|\bi(?:'m| am| was|'ve been| have been)(?: (?:so|really|very|quite|also|too|just|always|often|still))*"
+    r" $"
 )
 # the longer interjections first: "oh" alone would leave "no, that must…" behind
 _INTERJECTION = re.compile(

@@ -58,6 +58,8 @@ _MANY_FEELINGS = re.compile(
 # "this has really affected you", "affected you deeply": the toll on a person, not a fee's "affects you"
 _DEEPLY_BEFORE = re.compile(r"\b(?:really|deeply|truly|so|clearly|obviously|seriously|badly|profoundly) $")
 _DEEPLY_AFTER = re.compile(r" (?:deeply|badly|a lot|so much|hard|emotionally|greatly)\b")
+# "that's a shame", "what a shame": pity, said by the agent; "you feel ashamed" is the customer's shame
+_PITY = re.compile(r"\b(?:a|what a|such a|real|bit of a) $")
 _TORN_BETWEEN = re.compile(r" (?:between|up about|about whether|over whether)\b")
 
 
@@ -72,6 +74,8 @@ def literal_feeling_word(low: str, start: int, end: int) -> bool:
         return _FELT_BY_PERSON.search(low[max(0, start - 40) : start]) is None
     if word in _FELT_ONLY:
         return _FEEL_VERB.search(low, max(0, start - 24), start) is None
+    if word == "shame":
+        return _PITY.search(low, max(0, start - 12), start) is not None
     if word == "pressure":
         return _PRESSURE_ON.search(low, max(0, start - 30), start) is None
     if word in ("feelings", "emotions"):

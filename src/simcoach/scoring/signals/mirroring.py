@@ -40,10 +40,14 @@ _SUGGESTION = LEXICON.compile(
 # the agent talking about their own experience (self-disclosure), not about the customer
 _SELF = LEXICON.compile(
     r"^\W*(?:my|our|me too|as a \w+ myself|i (?:was|had|have|went|used|also|too|did|got|remember|lost|"
+    r"suffer|suffered|struggle|struggled|failed|"
     r"myself|once|personally|drink|eat|live|work|use|go|love|like|enjoy|hate|can relate|relate|"
     r"really (?:like|love|enjoy))|i'm (?:also|too|the same)|i've (?:been|had|done|also|never|always|found|"
     r"tried|gone|struggled|dealt|felt|lost|suffered|experienced|gotten|got)|when i|"
     r"we (?:were|had|have|went|used|did|also))\b"
+)
+_STORY_GOES_ON = LEXICON.compile(
+    r"^\W*(?:it|that|which)(?: was|'s been| has been| had been| wasn't| was not)\b"
 )
 _WISH = LEXICON.compile(
     r"\b(?:hope|wish)(?: that)? you(?:'re| are|'ll| will)? (?:feel|feeling|get|getting|be)\b"
@@ -235,7 +239,7 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
     )
     feelings = _bucket(felt, sents) if recent else {}
     carried: re.Match[str] | None = None  # a frame that ends its sentence with ":" frames the next one
-    for s in sents:
+    for i, s in enumerate(sents):
         stock = stocks.get(s.start)
         if stock:
             out.append(sig(SignalKind.stock_frame, a, stock.start(), stock.end()))
@@ -314,10 +318,21 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
                     overlap=outside,
                     families=families,
                     second=second,
-                    self_talk=self_talk,
+                    self_talk=self_talk or (not second and i > 0 and _goes_on(a, sents[i - 1], low)),
                 )
             )
     return out
+
+
+def _goes_on(a: Analysed, before: Sentence, low: str) -> bool:
+    """Whether a sentence goes on with the agent's own story told just before it ("My card was charged
+    twice last year. It was a nightmare."): "it" in the past tense is the agent's experience; "it can be
+    hard" speaks of the customer's too."""
+    if _STORY_GOES_ON.match(low) is None:
+        return False
+    told = a.low[before.start : before.end]
+    story = LEXICON.second_person.isdisjoint(w.low for w in a.words(before))
+    return story and _SELF.match(told) is not None
 
 
 def _recapped(
