@@ -163,6 +163,9 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     ),
     (K.understanding_check, UPSET, "Have I got that right?", "Have I got that right"),
     (K.stock_frame, UPSET, "I understand your frustration.", "I understand your frustration"),
+    (K.stock_frame, UPSET, "I totally get what you are saying.", "I totally get what you are saying"),
+    (K.stock_frame, UPSET, "I get it, that's a lot.", "I get it"),
+    (K.stock_frame, UPSET, "I feel for you.", "I feel for you"),
     (K.validation, UPSET, "That's completely understandable.", "completely understandable"),
     (K.specific_apology, UPSET, "I'm sorry we charged you twice.", "sorry we charged you twice"),
     (K.hollow_apology, UPSET, "Sorry for any inconvenience.", "Sorry for any inconvenience"),
@@ -324,6 +327,9 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
         (K.reassurance, UPSET, "When it happened to me, I never give up."),  # the agent's own story
+        # "I get" and "I feel" are a stock phrase only with what they take in ("I get it", "I feel for you")
+        (K.stock_frame, UPSET, "When I get stressed about money, I ring the bank first."),
+        (K.stock_frame, UPSET, "I feel good about getting this sorted for you today."),
         # the agent's own feelings and story are no reflection of the customer's
         (K.feeling_reflection, UPSET, "That's a shame, the refund should have gone through."),  # pity
         (K.feeling_reflection, UPSET, "I am also worried for people like you on that tariff."),
