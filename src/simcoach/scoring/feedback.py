@@ -8,13 +8,13 @@ from functools import lru_cache
 from typing import cast
 
 from simcoach.content.vocabulary import Measure, SignalKind, members
+from simcoach.scoring.grounding import complaint, grounding
 from simcoach.scoring.levels import Judgement, Plan
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
-from simcoach.scoring.restate import gist, is_clause, message_weight, sentence_weight
-from simcoach.scoring.signals import CustomerView, TurnInput, customer_view
+from simcoach.scoring.restate import gist, is_clause
+from simcoach.scoring.signals import TurnInput
 from simcoach.scoring.signals.scenario import disclosed_before
-from simcoach.scoring.text import analyse, words_of
 
 K = members(SignalKind)  # plain attributes: see members()
 _FEELING_WORD = {
@@ -62,18 +62,7 @@ def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = 
     disclosure = _disclosure_line(t, disclosed_now) if measure is _DISCLOSURE else ""
     grounds = t.cache.get("better_line")
     if grounds is None:  # the same for every criterion of the turn: worked out once
-        view = last[1]
-        said = view.a.text
-        if t.agents and "?" in said:
-            said = _without_echoes(said, t.agents[-1].low)
-        # "That's it? I need it fixed." says little, "Oh brilliant. Gold star." says the opposite of what
-        # it means, and "Fair enough, you're being straight with me" is about the agent: ground the line
-        # in the problem said before it
-        if message_weight(said) < 2.0 or not _groundable(view):
-            earlier = [v for _, v in t.customers[-3:-1] if message_weight(v.a.text) >= 2.0 and _groundable(v)]
-            if earlier:
-                view = earlier[-1]
-                said = view.a.text
+        view, said = grounding(t)
         grounds = t.cache["better_line"] = (
             said,
             last[1].sarcastic,
@@ -91,49 +80,6 @@ def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = 
     return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset)
 
 
-def _groundable(view: CustomerView) -> bool:
-    """Whether a message says something of the problem to say back: not sarcasm alone, nor only a reaction
-    to the agent ("Fair enough. You're being straight with me.", "That helps, thanks.")."""
-    if view.sarcastic:
-        return bool(_complaint(view.a.text))
-    return not _reacts_only(view.a.text)
-
-
-# a sentence that only acknowledges ("Right.", "Fair enough.", "Go on.")
-_ACKNOWLEDGES = LEXICON.compile(
-    r"^\W*(?:right|ok(?:ay)?|alright|all right|fine|fair enough|go on|sure|yes|yeah|i see|got it|"
-    r"understood)\W*$"
-)
-# a sentence about the agent or their answer: "You're being straight with me", "That's a real answer"
-_ABOUT_AGENT = LEXICON.compile(
-    r"^\W*(?:(?:you're|you are|you've|you have|you were)\b|(?:that|this|it)(?:'s| is| was| sounds)(?: \w+)?"
-    r" (?:a )?(?:real|proper|good|great|fair|straight|honest|clear|helpful|reassuring|better|more like it|"
-    r"useful|kind|nice)\b)"
-)
-_CLOSING = LEXICON.patterns["customer_closing"]
-_REACTION_WORDS = 8
-
-
-@lru_cache(maxsize=4096)
-def _reacts_only(text: str) -> bool:
-    """Whether a message only reacts to the agent ("Fair enough. You're being straight with me.", "OK.
-    That's a real answer. Thank you."): nothing wrong in it, nothing asked and no sentence of its own."""
-    view = customer_view(text)
-    a = view.a
-    if view.negative_families or view.questions or a.search("complaint_cue") is not None:
-        return False
-    reacted = False
-    for s in a.sentences:
-        seg = a.low[s.start : s.end]
-        if _ACKNOWLEDGES.match(seg):
-            continue
-        if s.last - s.first <= _REACTION_WORDS and (_ABOUT_AGENT.match(seg) or _CLOSING.search(seg)):
-            reacted = True  # short: "Oh that is great, I drink coffee before bed" goes on to say something
-        elif sentence_weight(a, s) >= 1.0:
-            return False  # "I want to keep the email address…" after the thanks: something to say back
-    return reacted  # "OK." alone, or "No, I'm female.", is no reaction to the agent
-
-
 def _disclosure_line(t: TurnInput, disclosed_now: frozenset[str]) -> str:
     """The line for the first required disclosure not made yet (the scenario's own words when it has them)."""
     if t.scenario is None or not t.scenario.required_disclosures:
@@ -144,45 +90,6 @@ def _disclosure_line(t: TurnInput, disclosed_now: frozenset[str]) -> str:
     return todo.say or f"Before we go on, I need to let you know: {todo.cues[0]}."
 
 
-_ECHO_MAX = 6  # words: "As soon as possible?" throws a phrase back; a longer question asks something new
-
-
-@lru_cache(maxsize=4096)
-def _without_echoes(text: str, agent_low: str) -> str:
-    """The message without questions that only throw the agent's last words back ("As soon as possible?
-    That's what you said last week!" after "…as soon as possible."): disbelief, not content to say back."""
-    a = analyse(text)
-    said = " " + " ".join(words_of(agent_low)) + " "
-    kept: list[str] = []
-    for s in a.sentences:
-        words = [w.low for w in a.words(s)]
-        if s.question_mark and 0 < len(words) <= _ECHO_MAX and " " + " ".join(words) + " " in said:
-            continue
-        kept.append(a.text[s.start : s.end])
-    return text if len(kept) == len(a.sentences) else " ".join(kept)
-
-
-@lru_cache(maxsize=4096)
-def _complaint(text: str) -> str:
-    """The customer's most informative statement that reports something wrong, or "" (what an apology can
-    name: "My boiler still isn't working", not "I have a newborn baby in the house" nor "I'm so angry")."""
-    a = analyse(text)
-    cues = [m.start() for m in a.finditer("complaint_cue")]  # gated: one pass over the text, not per sentence
-    if not cues:
-        return ""
-    jabs = [m.start() for m in a.finditer("sarcasm_cue")]
-    best, best_w = "", 0.0
-    for s in a.sentences:
-        if s.question_mark or not any(s.start <= c < s.end for c in cues):
-            continue
-        if any(s.start <= c < s.end for c in jabs) or _REQUEST.match(a.low, s.start):
-            continue  # sarcasm says the opposite; "I want you to cancel…" asks, it reports no fault
-        w = sentence_weight(a, s)
-        if w > best_w:
-            best, best_w = a.text[s.start : s.end], w
-    return best
-
-
 @lru_cache(maxsize=4096)
 def _wrong(g: str, asks: bool, recent: tuple[str, ...], upset: str) -> str:
     """What an apology names: the gist when it reports a fault; else the latest statement that does (an
@@ -190,7 +97,7 @@ def _wrong(g: str, asks: bool, recent: tuple[str, ...], upset: str) -> str:
     "…that you have a newborn baby in the house")."""
     if g and not asks and _P_COMPLAINT.search(g.lower()) is not None:
         return g
-    fault = next((c for text in reversed(recent) if (c := _complaint(text))), "") or upset
+    fault = next((c for text in reversed(recent) if (c := complaint(text))), "") or upset
     return gist(fault, 14) if fault else ""
 
 
@@ -202,7 +109,6 @@ def _sorry(wrong: str) -> str:
 # a death in the family: a better line offers condolence first, not an apology for the facts
 _CONDOLENCE = "I'm so sorry for your loss"
 _P_COMPLAINT = LEXICON.patterns["complaint_cue"]
-_REQUEST = LEXICON.compile(r"\W*(?:i (?:want|need|would like)|i'd like|please|can you|could you|just)\b")
 _CONDOLED = re.compile(r"\b(?:your loss|condolence)")
 # after a death nothing is "put right" or "sorted out", and no update "by 5pm" is chased: one gentle promise
 _LOSS_STEP = (
