@@ -330,6 +330,9 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # "I get" and "I feel" are a stock phrase only with what they take in ("I get it", "I feel for you")
         (K.stock_frame, UPSET, "When I get stressed about money, I ring the bank first."),
         (K.stock_frame, UPSET, "I feel good about getting this sorted for you today."),
+        # a well-wish at goodbye is courtesy: it answers no worry of the customer's
+        (K.reassurance, UPSET, "Right, good luck with the bank!"),
+        (K.reassurance, UPSET, "I wish you all the best with the account."),
         # the agent's own feelings and story are no reflection of the customer's
         (K.feeling_reflection, UPSET, "That's a shame, the refund should have gone through."),  # pity
         (K.feeling_reflection, UPSET, "I am also worried for people like you on that tariff."),
