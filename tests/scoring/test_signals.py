@@ -172,6 +172,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.ownership, UPSET, "I'll refund the duplicate payment myself.", "I'll refund"),
     (K.next_step, UPSET, "I'm raising the refund now.", "raising the refund"),
     (K.ownership, UPSET, "I'm upgrading it to next-day delivery now.", "I'm upgrading"),
+    (K.ownership, UPSET, "First, I'm freezing the card right now.", "I'm freezing"),
+    (K.ownership, UPSET, "I'm rebooking you now on the 6:40pm flight.", "I'm rebooking"),
     (K.ownership, UPSET, "I've expedited the refund so it lands sooner.", "I've expedited"),
     (K.ownership, UPSET, "I've re-sent the refund confirmation to your email.", "I've re-sent"),
     (K.ownership, UPSET, "I've lifted the block on your card.", "I've lifted"),
@@ -239,6 +241,26 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     # a negation in the clause before "and I…" does not reach into it
     (K.calm_down, UPSET, "That is not fair and I need you to calm down.", "calm down"),
     (K.blame, UPSET, "You should have checked before paying.", "You should have"),
+    (K.blame, UPSET, "You shouldn't have deleted the app.", "You shouldn't have"),
+    # what should have been done for the customer validates them ("you shouldn't have had to chase")
+    (
+        K.validation,
+        UPSET,
+        "You shouldn't have to explain it three times, I'm sorry.",
+        "You shouldn't have to",
+    ),
+    (
+        K.validation,
+        UPSET,
+        "If you paid on time you shouldn't have been charged at all.",
+        "shouldn't have been",
+    ),
+    (
+        K.validation,
+        UPSET,
+        "You should have been told about the fee before it was taken.",
+        "should have been told",
+    ),
     (K.policy_hiding, UPSET, "That's our policy.", "our policy"),
     (K.policy_hiding, UPSET, "Per our data protection policy I can only talk to the holder.", "Per our"),
     (K.cant_help, UPSET, "There's nothing I can do about that.", "nothing I can do"),
@@ -330,6 +352,9 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # "I get" and "I feel" are a stock phrase only with what they take in ("I get it", "I feel for you")
         (K.stock_frame, UPSET, "When I get stressed about money, I ring the bank first."),
         (K.stock_frame, UPSET, "I feel good about getting this sorted for you today."),
+        (K.blame, UPSET, "You shouldn't have to explain it three times, I'm sorry."),
+        (K.blame, UPSET, "If you paid on time you shouldn't have been charged at all."),
+        (K.blame, UPSET, "You should have been told about the fee before it was taken."),
         # a well-wish at goodbye is courtesy: it answers no worry of the customer's
         (K.reassurance, UPSET, "Right, good luck with the bank!"),
         (K.reassurance, UPSET, "I wish you all the best with the account."),
