@@ -242,6 +242,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.calm_down, UPSET, "That is not fair and I need you to calm down.", "calm down"),
     (K.blame, UPSET, "You should have checked before paying.", "You should have"),
     (K.blame, UPSET, "You shouldn't have deleted the app.", "You shouldn't have"),
+    (K.validation, UPSET, "Two charges and no answer - that's not on.", "that's not on"),
+    (
+        K.validation,
+        UPSET,
+        "A different answer every call - I'd be losing patience too.",
+        "I'd be losing patience too",
+    ),
     # what should have been done for the customer validates them ("you shouldn't have had to chase")
     (
         K.validation,
@@ -353,6 +360,7 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.stock_frame, UPSET, "When I get stressed about money, I ring the bank first."),
         (K.stock_frame, UPSET, "I feel good about getting this sorted for you today."),
         (K.blame, UPSET, "You shouldn't have to explain it three times, I'm sorry."),
+        (K.validation, UPSET, "I'd be happy to look at the account for you too."),
         (K.blame, UPSET, "If you paid on time you shouldn't have been charged at all."),
         (K.blame, UPSET, "You should have been told about the fee before it was taken."),
         # a well-wish at goodbye is courtesy: it answers no worry of the customer's
