@@ -127,6 +127,8 @@ PROBES = [
     "Sorry about that, did something go wrong when the engineer rang?",
     # a question for a fact after advice is not a yes/no bridge into it
     "You should ask the building manager about access. How many visits have you booked so far?",
+    # whether the customer can see something asks what they see; it asks them to do nothing
+    "Can you see a green light on the front of the router?",
 ]
 
 

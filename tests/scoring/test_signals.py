@@ -236,6 +236,11 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.reassurance, UPSET, "You are very proactive about the account.", "You are very proactive"),
     (K.reassurance, UPSET, "I bet you're closer to sorting it than you think.", "I bet you're"),
     (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
+    (K.explanation, UPSET, "The second charge was due to a retry on our side.", "due to"),
+    (K.calm_down, UPSET, "Please don't use capitals, I am trying to help.", "don't use capitals"),
+    # for a customer who is lost: it is alright, and we will do it together, step by step
+    (K.reassurance, UPSET, "That's alright, we'll go through it together.", "we'll go through it together"),
+    (K.reassurance, UPSET, "We can take it one step at a time.", "one step at a time"),
     (K.alternative, UPSET, "What I can do instead is cover the overdraft fee.", "What I can do instead"),
     (K.calm_down, UPSET, "Please calm down.", "calm down"),
     # a negation in the clause before "and I…" does not reach into it
@@ -359,6 +364,7 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # "I get" and "I feel" are a stock phrase only with what they take in ("I get it", "I feel for you")
         (K.stock_frame, UPSET, "When I get stressed about money, I ring the bank first."),
         (K.stock_frame, UPSET, "I feel good about getting this sorted for you today."),
+        (K.explanation, UPSET, "When is the next payment due to go out of the account?"),
         (K.blame, UPSET, "You shouldn't have to explain it three times, I'm sorry."),
         (K.validation, UPSET, "I'd be happy to look at the account for you too."),
         (K.blame, UPSET, "If you paid on time you shouldn't have been charged at all."),
