@@ -16,6 +16,7 @@ from simcoach.scoring.text import Analysed, Sentence, words_of
 _EXPERIENCER = re.compile(
     r"\b(?:" + "|".join(sorted(map(re.escape, LEXICON.first_person), reverse=True)) + r")\b"
 )
+_WOULD = LEXICON.compile(r"\bi(?:'d| would)(?: \w+)? (?:be|feel|get)(?: \w+)? $")
 _CLAUSE_BREAK = re.compile(r",| [-–—] ")
 _I_FELT = LEXICON.compile(
     r"\bi(?:'ve| have| had)? (?:\w+ )?(?:felt|feel|feeling|get|got|suffer|suffered|struggled)\b"
@@ -69,8 +70,11 @@ def feeling_reflections(
         # the "I" of a frame ("I can imagine what a scary time…") is the listener, not the one who feels
         clause = _CLAUSE_BREAK.split(low[frame_end if frame_end <= at else 0 : at])[-1]
         # "I feel lonely too", and "I know how you feel, I have often felt stressed": the agent's own
-        own = (not second and _EXPERIENCER.search(clause) is not None) or (
-            _I_FELT.search(clause) is not None and LEXICON.second_person.isdisjoint(words_of(clause))
+        # "I'd be losing patience too": the agent would feel it in the customer's place, so the customer does
+        shared = _WOULD.search(clause) is not None and low[end:].lstrip(" ,").startswith("too")
+        own = not shared and (
+            (not second and _EXPERIENCER.search(clause) is not None)
+            or (_I_FELT.search(clause) is not None and LEXICON.second_person.isdisjoint(words_of(clause)))
         )
         if politeness or own or negated_before(low, at, 12) or literal_feeling_word(low, at, end):
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
@@ -79,7 +83,7 @@ def feeling_reflections(
         in_stock = stock is not None and stock.start() <= m.start() < stock.end()
         if in_stock and overlap < 1.0:
             continue  # "I understand your frustration" alone is a stock frame, not a reflection
-        if not (framed or second or overlap >= 1.0 or _about_the_situation(low)):
+        if not (framed or second or shared or overlap >= 1.0 or _about_the_situation(low)):
             continue
         strength = 1.0 if family in families else 0.7
         out.append(
