@@ -145,6 +145,7 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.feeling_reflection, UPSET, "I can tell that this has really affected you.", "affected you"),
     (K.feeling_reflection, UPSET, "It sounds like this has been weighing on you.", "weighing on you"),
     (K.feeling_reflection, UPSET, "That must be very emotional for you.", "emotional"),
+    (K.feeling_reflection, UPSET, "It's all a bit much at once, isn't it? Let's slow down.", "bit much"),
     # in the customer's place the agent would feel it too: the feeling is the customer's
     (K.feeling_reflection, UPSET, "A second charge and an overdraft? I'd be furious too.", "furious"),
     # "it might be" hedges the feeling; it suggests nothing
