@@ -375,6 +375,7 @@ def test_a_fragment_is_not_pasted_in_as_a_clause(qa: Rubric, scorer: OfflineScor
     for cid, line in lines.items():
         assert "that double charged" not in line, (cid, line)
         assert "since double charged" not in line, (cid, line)
+        assert "mentioned double charged" not in line, (cid, line)
     assert "double charged, fobbed off" in lines["apology"].lower()
     # a clause keeps the plain form
     assert "I'm sorry that your card was declined" in _lines(scorer, qa, "My card was declined.")["apology"]
