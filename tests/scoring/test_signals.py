@@ -148,6 +148,20 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.feeling_reflection, UPSET, "It's all a bit much at once, isn't it? Let's slow down.", "bit much"),
     # in the customer's place the agent would feel it too: the feeling is the customer's
     (K.feeling_reflection, UPSET, "A second charge and an overdraft? I'd be furious too.", "furious"),
+    (K.feeling_reflection, UPSET, "Two charges at once would make me anxious as well.", "anxious"),
+    (K.feeling_reflection, UPSET, "That has to be frustrating with the account overdrawn.", "frustrating"),
+    (
+        K.feeling_reflection,
+        UPSET,
+        "I can feel the weight on your shoulders with this.",
+        "weight on your shoulders",
+    ),
+    (
+        K.feeling_reflection,
+        UPSET,
+        "You sound a little more confident now the refund is on its way.",
+        "confident",
+    ),
     # "it might be" hedges the feeling; it suggests nothing
     (K.feeling_reflection, UPSET, "It seems like it might be overwhelming for you now.", "overwhelming"),
     # the "I" of a reflective frame is the listener: the feeling named is still the customer's
@@ -421,6 +435,13 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.feeling_reflection, UPSET, "The new fee has affected you since May, on that tariff."),
         (K.feeling_reflection, UPSET, "I understand your feelings about the overdraft fee."),
         (K.feeling_reflection, UPSET, "You can ask the bank for emotional support too, they have a team."),
+        # "that has to be" frames a reflection only before how it feels, not in a relative clause
+        (
+            K.content_reflection,
+            UPSET,
+            "The refund form has to be signed, and that has to be posted.",
+        ),
+        (K.feeling_reflection, UPSET, "I'm positive the refund will reach the account by Friday."),
         # "it might be worth…" suggests; it does not say back what the customer said
         (K.content_reflection, UPSET, "It might be worth checking the account for the second charge."),
         (K.content_reflection, UPSET, "It might be easier to ask the bank about the overdrawn account."),

@@ -16,7 +16,9 @@ from simcoach.scoring.text import Analysed, Sentence, words_of
 _EXPERIENCER = re.compile(
     r"\b(?:" + "|".join(sorted(map(re.escape, LEXICON.first_person), reverse=True)) + r")\b"
 )
-_WOULD = LEXICON.compile(r"\bi(?:'d| would)(?: \w+)? (?:be|feel|get)(?: \w+)? $")
+_WOULD = LEXICON.compile(
+    r"\b(?:i(?:'d| would)(?: \w+)? (?:be|feel|get)|(?:would|'d)(?: \w+)? make me(?: feel)?)(?: \w+)? $"
+)
 _CLAUSE_BREAK = re.compile(r",| [-–—] ")
 _I_FELT = LEXICON.compile(
     r"\bi(?:'ve| have| had)? (?:\w+ )?(?:felt|feel|feeling|get|got|suffer|suffered|struggled)\b"
@@ -71,10 +73,15 @@ def feeling_reflections(
         clause = _CLAUSE_BREAK.split(low[frame_end if frame_end <= at else 0 : at])[-1]
         # "I feel lonely too", and "I know how you feel, I have often felt stressed": the agent's own
         # "I'd be losing patience too": the agent would feel it in the customer's place, so the customer does
-        shared = _WOULD.search(clause) is not None and low[end:].lstrip(" ,").startswith("too")
-        own = not shared and (
-            (not second and _EXPERIENCER.search(clause) is not None)
-            or (_I_FELT.search(clause) is not None and LEXICON.second_person.isdisjoint(words_of(clause)))
+        shared = _WOULD.search(clause) is not None and low[end:].lstrip(" ,").startswith(("too", "as well"))
+        # a feeling phrase that names the customer ("the weight on your shoulders") is never the agent's own
+        own = (
+            not shared
+            and LEXICON.second_person.isdisjoint(words_of(word))
+            and (
+                (not second and _EXPERIENCER.search(clause) is not None)
+                or (_I_FELT.search(clause) is not None and LEXICON.second_person.isdisjoint(words_of(clause)))
+            )
         )
         if politeness or own or negated_before(low, at, 12) or literal_feeling_word(low, at, end):
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
