@@ -150,6 +150,7 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.feeling_reflection, UPSET, "A second charge and an overdraft? I'd be furious too.", "furious"),
     (K.feeling_reflection, UPSET, "Two charges at once would make me anxious as well.", "anxious"),
     (K.feeling_reflection, UPSET, "That has to be frustrating with the account overdrawn.", "frustrating"),
+    (K.feeling_reflection, UPSET, "That's gotta be brutal with the account overdrawn.", "brutal"),
     (
         K.feeling_reflection,
         UPSET,
@@ -252,6 +253,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.reassurance, UPSET, "That's a good way to look at it.", "good way to look at it"),
     (K.reassurance, UPSET, "You are very proactive about the account.", "You are very proactive"),
     (K.reassurance, UPSET, "I bet you're closer to sorting it than you think.", "I bet you're"),
+    (
+        K.reassurance,
+        UPSET,
+        "It's the same for lots of people after a double charge.",
+        "same for lots of people",
+    ),
+    (K.reassurance, UPSET, "Sounds like you're doing all the right things.", "doing all the right things"),
     (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
     (K.explanation, UPSET, "The second charge was due to a retry on our side.", "due to"),
     (K.calm_down, UPSET, "Please don't use capitals, I am trying to help.", "don't use capitals"),
