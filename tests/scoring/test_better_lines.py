@@ -379,3 +379,20 @@ def test_a_fragment_is_not_pasted_in_as_a_clause(qa: Rubric, scorer: OfflineScor
     assert "double charged, fobbed off" in lines["apology"].lower()
     # a clause keeps the plain form
     assert "I'm sorry that your card was declined" in _lines(scorer, qa, "My card was declined.")["apology"]
+
+
+@pytest.mark.parametrize(
+    "vented",
+    [
+        "What's the point of calling you people? Nobody ever does anything.",
+        "How hard can it be to send a parcel to the right address??",
+        "Why do I even bother.",
+    ],
+)
+def test_a_rhetorical_question_is_not_said_back_as_a_question(
+    vented: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    # "So you're asking what's the point of calling us" takes venting at its word
+    for cid, line in _lines(scorer, core, vented).items():
+        for taken_at_its_word in ("asking", "like to know", "what's the point", "even bother"):
+            assert taken_at_its_word not in line, (cid, line)

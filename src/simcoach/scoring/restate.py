@@ -159,6 +159,8 @@ def gist(text: str, max_words: int) -> str:
         for s in a.sentences:
             if statements_only and s.question_mark:
                 continue
+            if (s.question_mark or _WH.match(a.low, s.start)) and _RHETORICAL.search(a.low, s.start, s.end):
+                continue  # "What's the point of calling you?" vents; it asks for nothing to be said back
             w = sentence_weight(a, s)
             if w > best_w or (w == best_w and best is not None):
                 best, best_w = s, w
@@ -196,6 +198,8 @@ def gist(text: str, max_words: int) -> str:
     return text[:1].lower() + text[1:]
 
 
+_RHETORICAL = LEXICON.patterns["rhetorical_customer_question"]
+_WH = re.compile(r"\W*(?:what|why|how|who|is|are|do|does|can)\b")  # a question without its "?"
 _I_FEEL = re.compile(r"(?:i'm|i am|im|i feel|i've been|i was)\b")
 _MODAL_YOU = r"^(?:please )?(?:can|could|would|will) you (?:please |kindly )?"
 _TELL_ME = re.compile(
