@@ -396,3 +396,18 @@ def test_a_rhetorical_question_is_not_said_back_as_a_question(
     for cid, line in _lines(scorer, core, vented).items():
         for taken_at_its_word in ("asking", "like to know", "what's the point", "even bother"):
             assert taken_at_its_word not in line, (cid, line)
+
+
+@pytest.mark.parametrize(
+    ("said", "restated"),
+    [
+        ("Monday was the third time the engineer didn't show.", "So Monday was the third time"),
+        ("Paul says the router is broken. I asked Paul to check it.", "So Paul says the router is broken"),
+        # a word capitalised only because it starts the sentence is lowered
+        ("Delivery address is 14 Mill Lane and the parcel went elsewhere.", "So delivery address is"),
+    ],
+)
+def test_a_name_at_the_start_keeps_its_capital(
+    said: str, restated: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    assert restated in _lines(scorer, core, said)["mirroring"]

@@ -193,9 +193,30 @@ def gist(text: str, max_words: int) -> str:
         return _wanted("could you " + rest[:1].lower() + rest[1:])
     text = _swap(text)
     first = text.split(" ", 1)[0]
-    if text[:2] == "I " or (len(first) > 1 and first.isupper()):
-        return text  # "I …", and a shouted word keeps its capitals ("DON'T", not "dON'T")
+    if text[:2] == "I " or (len(first) > 1 and first.isupper()) or _proper(first, a.text):
+        return text  # "I …", a shouted word ("DON'T", not "dON'T"), a name ("Sarah", "Monday") keep capitals
     return text[:1].lower() + text[1:]
+
+
+# ("may" is left out: "May I…" and the typo "May be…" open sentences far more often than the month)
+_ALWAYS_CAPITAL = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter"}
+    | {"january", "february", "march", "april", "june", "july", "august", "september", "october"}
+    | {"november", "december"}
+)
+
+
+def _proper(word: str, message: str) -> bool:
+    """Whether a sentence's first word is a name: a day or month, or capitalised again inside a sentence of
+    the same message ("Paul says… I asked Paul"), so not just capitalised for starting the sentence."""
+    bare = word.split("'")[0].rstrip(",.;:!?")
+    if not bare[:1].isupper():
+        return False
+    if bare.lower() in _ALWAYS_CAPITAL:
+        return True
+    if bare.lower() in LEXICON.stopwords:
+        return False  # "He", "The", "Not" capitalised mid-sentence are chat habits, not names
+    return re.search(r"[a-z]\s+" + re.escape(bare) + r"\b", message) is not None
 
 
 _RHETORICAL = LEXICON.patterns["rhetorical_customer_question"]
