@@ -216,7 +216,15 @@ def _proper(word: str, message: str) -> bool:
         return True
     if bare.lower() in LEXICON.stopwords:
         return False  # "He", "The", "Not" capitalised mid-sentence are chat habits, not names
-    return re.search(r"[a-z]\s+" + re.escape(bare) + r"\b", message) is not None
+    # a plain scan, not a pattern built per word: compiling one per message would cost more than the gist
+    at = message.find(bare, 1)
+    while at > 0:
+        end = at + len(bare)
+        before = message[:at].rstrip()
+        if len(before) < at and before[-1:].islower() and not message[end : end + 1].isalnum():
+            return True
+        at = message.find(bare, end)
+    return False
 
 
 _RHETORICAL = LEXICON.patterns["rhetorical_customer_question"]
