@@ -10,6 +10,7 @@ from simcoach.content.rubric import Rubric
 from simcoach.content.vocabulary import SignalKind as K
 from simcoach.scoring.models import ChatTurn
 from simcoach.scoring.offline import OfflineScorer
+from simcoach.scoring.signals import customer_view
 
 from .conftest import customer, score
 from .test_signals import CASES, UPSET, assert_fires
@@ -57,3 +58,22 @@ def test_a_word_is_not_read_as_the_contraction_it_spells(
     kind: K, text: str, core: Rubric, scorer: OfflineScorer
 ) -> None:
     assert not score(scorer, core, text, UPSET).of(kind)
+
+
+# a phrase in single quotation marks is the same phrase: "'under review'", "'thanks a lot'"
+@pytest.mark.parametrize(
+    "said",
+    [
+        "The claim has been 'under review' for a month.",
+        "Apparently my parcel was 'delivered'. It's 'missing' as far as I can see.",
+    ],
+)
+def test_a_complaint_in_single_quotes_makes_an_apology_due(
+    said: str, qa: Rubric, scorer: OfflineScorer
+) -> None:
+    assert score(scorer, qa, "Okay.", [customer(said)]).scores["apology"].applicable
+
+
+def test_sarcasm_and_feelings_in_single_quotes_are_heard() -> None:
+    assert customer_view("'Thanks a lot' for nothing.").sarcastic
+    assert customer_view("I'm 'worried' doesn't cover it.").negative_families == {"anxiety"}

@@ -152,12 +152,32 @@ class Analysed:
         return None
 
 
-def normalise(text: str) -> str:
+def _lowered(text: str) -> str:
     """Lower-case with straight apostrophes, always the same length as the input (offsets stay valid)."""
     low = text.lower()
     if len(low) != len(text):  # a few characters (e.g. 'İ') lower-case to two code points
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return low.replace("’", "'")
+
+
+def normalise(text: str) -> str:
+    """Lower-case with straight apostrophes, always the same length as the input (offsets stay valid).
+
+    An opening single quotation mark becomes a double one: "'under review'" is the phrase "under review",
+    while the patterns refuse a word right after an apostrophe (the "t" of "don't").
+    """
+    low = _lowered(text).replace("‘", '"')
+    if " '" not in low and low[:1] != "'" and "\n'" not in low and "('" not in low:
+        return low  # every apostrophe follows a letter or a mark: contractions only (nearly every message)
+    at = low.find("'")
+    while at != -1:  # a plain scan: most apostrophes are contractions, checked by one character before
+        if (at == 0 or low[at - 1] in _BEFORE_QUOTE) and low[at + 1 : at + 2].isalnum():
+            low = f'{low[:at]}"{low[at + 1 :]}'
+        at = low.find("'", at + 1)
+    return low
+
+
+_BEFORE_QUOTE = frozenset(' \t\n(["')
 
 
 _QUESTION_INFO = ("?", "?", False, 0.0)
@@ -193,7 +213,8 @@ def _word_entry(low: str) -> tuple[tuple[str, str, bool, float], tuple[str, ...]
 
 def words_of(text: str) -> list[str]:
     """The lower-cased words of a message, as :func:`analyse` tokenises them, without analysing it."""
-    return [w for w in _TOKEN.findall(normalise(text)) if w != "?"]
+    # called many times a turn on short spans: quotation marks, rare in them, are left as they are
+    return [w for w in _TOKEN.findall(_lowered(text)) if w != "?"]
 
 
 def analyse_uncached(text: str) -> Analysed:
