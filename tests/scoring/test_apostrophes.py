@@ -77,3 +77,15 @@ def test_a_complaint_in_single_quotes_makes_an_apology_due(
 def test_sarcasm_and_feelings_in_single_quotes_are_heard() -> None:
     assert customer_view("'Thanks a lot' for nothing.").sarcastic
     assert customer_view("I'm 'worried' doesn't cover it.").negative_families == {"anxiety"}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I ordered a sofa six weeks ago and every time I call I get a different delivery date.",
+        "The router keeps dropping in the evenings.",
+    ],
+)
+def test_a_fault_that_repeats_makes_an_apology_due(said: str, qa: Rubric, scorer: OfflineScorer) -> None:
+    # "every time I call…", "it keeps dropping": something goes wrong again and again, with no "not" in it
+    assert score(scorer, qa, "Okay.", [customer(said)]).scores["apology"].applicable
