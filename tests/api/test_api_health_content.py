@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from simcoach.api.app import create_app
@@ -81,3 +83,16 @@ def test_tokens_in_websocket_urls_are_redacted_from_logs() -> None:
     assert RedactTokens().filter(record)
     assert "sct_secret" not in record.getMessage()
     assert "token=***&protocol=1" in record.getMessage()
+
+
+def test_content_that_did_not_load_is_logged_with_each_error(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # started outside the repository, the service must say what is wrong and how to fix it, not just count
+    empty = settings.model_copy(update={"content_dir": tmp_path})
+    with caplog.at_level(logging.WARNING), TestClient(create_app(empty)) as c:
+        assert c.get("/healthz").json()["content_errors"] == 1
+    logged = caplog.text
+    assert "no content files found" in logged
+    assert "personas/, scenarios/ and rubrics/" in logged
+    assert "--content" in logged

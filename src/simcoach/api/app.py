@@ -95,7 +95,14 @@ async def open_state(settings: Settings) -> AppState:
     source = ContentSource(settings.content_dir)
     result = source.reload()
     if not result.ok:
-        log.warning("content in %s did not load: %d error(s)", settings.content_dir, len(result.errors))
+        log.warning(
+            "content in %s did not load: %d error(s); fix them and POST /api/v1/content/reload, or start "
+            "from the repository's folder or with --content DIR (SIMCOACH_CONTENT_DIR)",
+            settings.content_dir,
+            len(result.errors),
+        )
+        for error in result.errors[:_LOGGED_ERRORS]:
+            log.warning("  %s", error)
     practice = PracticeService(db=db, content=source, settings=settings)
     return AppState(
         settings=settings,
@@ -105,6 +112,9 @@ async def open_state(settings: Settings) -> AppState:
         reports=Reports(practice),
         schema_revision=status.head,
     )
+
+
+_LOGGED_ERRORS = 20  # at start-up; the full list is one `simcoach validate` away
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
