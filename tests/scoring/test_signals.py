@@ -187,6 +187,9 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.validation, UPSET, "That's completely understandable.", "completely understandable"),
     (K.specific_apology, UPSET, "I'm sorry we charged you twice.", "sorry we charged you twice"),
     (K.hollow_apology, UPSET, "Sorry for any inconvenience.", "Sorry for any inconvenience"),
+    # a casual apology, and an apology that gives an excuse, name nothing that went wrong for the customer
+    (K.hollow_apology, UPSET, "My bad, the lines are busy today.", "My bad"),
+    (K.hollow_apology, UPSET, "Sorry, the lines are busy today.", "Sorry"),
     (K.ownership, UPSET, "I'll refund the duplicate payment myself.", "I'll refund"),
     (K.next_step, UPSET, "I'm raising the refund now.", "raising the refund"),
     (K.ownership, UPSET, "I'm upgrading it to next-day delivery now.", "I'm upgrading"),

@@ -115,11 +115,21 @@ def _specific_weight(t: TurnInput, lo: int, hi: int, cust: set[str]) -> float:
     return total
 
 
+def _names_the_fault(t: TurnInput, lo: int, hi: int, cust: set[str]) -> bool:
+    """Whether ``[lo, hi)`` names the customer's problem: one of their words, a word of something gone
+    wrong ("didn't", "late", "twice"), or how hard it is ("losing a pet is so hard")."""
+    if any(lo <= tok.start < hi and tok.content and tok.stem in cust for tok in t.agent.tokens):
+        return True
+    low = t.agent.low
+    wrong = _P["complaint_cue"].search(low, lo, hi)
+    return wrong is not None or LEXICON.feeling.search(low, lo, hi) is not None
+
+
 def apology_signals(t: TurnInput) -> list[Signal]:
     """Each apology, judged specific (names what went wrong) or hollow."""
     a = t.agent
     low = a.low
-    if "sorr" not in low and "apolog" not in low:
+    if "sorr" not in low and "apolog" not in low and "my bad" not in low:
         return []
     out: list[Signal] = []
     cust = t.recent_stems
@@ -139,6 +149,9 @@ def apology_signals(t: TurnInput) -> list[Signal]:
             out.append(sig(SignalKind.specific_apology, a, m.start(), end))  # "sorry for your loss"
             continue
         tail_w = _specific_weight(t, m.end(), end, cust)
+        # "Sorry, the lines are busy today" gives an excuse: nothing of the customer's, nothing gone wrong
+        if tail_w and not _names_the_fault(t, m.end(), end, cust):
+            tail_w = 0.0
         # "… is far too long, I'm sorry." names what went wrong before the apology, in the same sentence
         head_w = _specific_weight(t, start, m.start(), cust) if _HOLLOW_TAIL.match(tail) else 0.0
         if tail_w >= 1.4 or (not hollow and tail_w >= 1.0) or head_w >= 1.4:
