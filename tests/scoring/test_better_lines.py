@@ -411,3 +411,16 @@ def test_a_name_at_the_start_keeps_its_capital(
     said: str, restated: str, core: Rubric, scorer: OfflineScorer
 ) -> None:
     assert restated in _lines(scorer, core, said)["mirroring"]
+
+
+def test_an_apology_for_a_long_complaint_names_the_fault_not_its_preamble(
+    qa: Rubric, scorer: OfflineScorer
+) -> None:
+    # cut to fourteen words, the sentence kept its preamble and lost what went wrong
+    said = (
+        "I ordered a sofa six weeks ago, paid in full, and every time I call I get a different delivery date."
+    )
+    line = _lines(scorer, qa, said)["apology"]
+    assert "every time you call you get a different delivery date" in line, line
+    # a short complaint is named whole, as before
+    assert "I'm sorry that your card was declined" in _lines(scorer, qa, "My card was declined.")["apology"]
