@@ -177,9 +177,8 @@ def _line(
     if measure is Measure.probing:
         if asks:
             return f"Of course: {g}. So I get it right, can you tell me a bit more about what you need?"
-        if g and not is_clause(
-            g
-        ):  # "Off since last night - can you walk me through…", not "You mentioned off…"
+        # a fragment leads: "Off since last night - can you walk me through…", not "You mentioned off…"
+        if g and not is_clause(g):
             return f"{g[:1].upper()}{g[1:]} - can you walk me through what happened, so I can put it right?"
         about = f"You mentioned {g}. " if g else ""
         return f"{about}Can you walk me through what happened, so I can put it right?"

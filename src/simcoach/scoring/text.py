@@ -152,21 +152,16 @@ class Analysed:
         return None
 
 
-def _lowered(text: str) -> str:
-    """Lower-case with straight apostrophes, always the same length as the input (offsets stay valid)."""
-    low = text.lower()
-    if len(low) != len(text):  # a few characters (e.g. 'İ') lower-case to two code points
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return low.replace("’", "'")
-
-
 def normalise(text: str) -> str:
     """Lower-case with straight apostrophes, always the same length as the input (offsets stay valid).
 
     An opening single quotation mark becomes a double one: "'under review'" is the phrase "under review",
     while the patterns refuse a word right after an apostrophe (the "t" of "don't").
     """
-    low = _lowered(text).replace("‘", '"')
+    low = text.lower()
+    if len(low) != len(text):  # a few characters (e.g. 'İ') lower-case to two code points
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = low.replace("’", "'").replace("‘", '"')
     if " '" not in low and low[:1] != "'" and "\n'" not in low and "('" not in low:
         return low  # every apostrophe follows a letter or a mark: contractions only (nearly every message)
     at = low.find("'")
@@ -213,8 +208,7 @@ def _word_entry(low: str) -> tuple[tuple[str, str, bool, float], tuple[str, ...]
 
 def words_of(text: str) -> list[str]:
     """The lower-cased words of a message, as :func:`analyse` tokenises them, without analysing it."""
-    # called many times a turn on short spans: quotation marks, rare in them, are left as they are
-    return [w for w in _TOKEN.findall(_lowered(text)) if w != "?"]
+    return [w for w in _TOKEN.findall(normalise(text)) if w != "?"]
 
 
 def analyse_uncached(text: str) -> Analysed:

@@ -102,25 +102,28 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
     return out
 
 
-def _specific_weight(t: TurnInput, lo: int, hi: int, cust: set[str]) -> float:
-    """How much of ``[lo, hi)`` names the customer's problem (their words count fully, others half)."""
+def _specific_weight(t: TurnInput, lo: int, hi: int, cust: set[str]) -> tuple[float, bool]:
+    """How much of ``[lo, hi)`` names the customer's problem (their words count fully, others half), and
+    whether any of their words is in it."""
     name = (t.customer_name or "").lower()
     total = 0.0
+    theirs = False
     for tok in t.agent.tokens:
-        if lo <= tok.start < hi and tok.content and tok.low != name:
-            if tok.stem in cust:
+        if lo <= tok.start < hi and tok.content:
+            mine = tok.stem in cust
+            theirs = theirs or mine
+            if tok.low == name:
+                continue
+            if mine:
                 total += 1.0
             elif not _EMPATHY_WORD.match(tok.low):
                 total += tok.weight * 0.5
-    return total
+    return total, theirs
 
 
-def _names_the_fault(t: TurnInput, lo: int, hi: int, cust: set[str]) -> bool:
-    """Whether ``[lo, hi)`` names the customer's problem: one of their words, a word of something gone
-    wrong ("didn't", "late", "twice"), or how hard it is ("losing a pet is so hard")."""
-    if any(lo <= tok.start < hi and tok.content and tok.stem in cust for tok in t.agent.tokens):
-        return True
-    low = t.agent.low
+def _names_the_fault(low: str, lo: int, hi: int) -> bool:
+    """Whether ``low[lo:hi]`` names something gone wrong ("didn't", "late", "twice") or how hard it is
+    ("losing a pet is so hard"), when none of the customer's own words does."""
     wrong = _P["complaint_cue"].search(low, lo, hi)
     return wrong is not None or LEXICON.feeling.search(low, lo, hi) is not None
 
@@ -148,12 +151,12 @@ def apology_signals(t: TurnInput) -> list[Signal]:
         if _P["condolence_object"].match(tail) and t.bereaved:
             out.append(sig(SignalKind.specific_apology, a, m.start(), end))  # "sorry for your loss"
             continue
-        tail_w = _specific_weight(t, m.end(), end, cust)
+        tail_w, theirs = _specific_weight(t, m.end(), end, cust)
         # "Sorry, the lines are busy today" gives an excuse: nothing of the customer's, nothing gone wrong
-        if tail_w and not _names_the_fault(t, m.end(), end, cust):
+        if tail_w and not theirs and not _names_the_fault(low, m.end(), end):
             tail_w = 0.0
         # "… is far too long, I'm sorry." names what went wrong before the apology, in the same sentence
-        head_w = _specific_weight(t, start, m.start(), cust) if _HOLLOW_TAIL.match(tail) else 0.0
+        head_w = _specific_weight(t, start, m.start(), cust)[0] if _HOLLOW_TAIL.match(tail) else 0.0
         if tail_w >= 1.4 or (not hollow and tail_w >= 1.0) or head_w >= 1.4:
             out.append(sig(SignalKind.specific_apology, a, m.start(), end))
         else:
