@@ -151,6 +151,18 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.feeling_reflection, UPSET, "Two charges at once would make me anxious as well.", "anxious"),
     (K.feeling_reflection, UPSET, "That has to be frustrating with the account overdrawn.", "frustrating"),
     (K.feeling_reflection, UPSET, "That's gotta be brutal with the account overdrawn.", "brutal"),
+    # chat is typed fast: a misspelt feeling is the same feeling
+    (K.feeling_reflection, UPSET, "That has to be frusterating with the account overdrawn.", "frusterating"),
+    (K.feeling_reflection, UPSET, "You sound really dissapointed in us, and I get why.", "dissapointed"),
+    (K.feeling_reflection, UPSET, "You must feel embarassed having a card declined.", "embarassed"),
+    # a felt sense said as what it is like, with the customer as the one who feels
+    (
+        K.feeling_reflection,
+        UPSET,
+        "You must feel as though the bank has taken advantage of you.",
+        "feel as though",
+    ),
+    (K.feeling_reflection, UPSET, "So you feel as if nobody has listened to you?", "feel as if"),
     (
         K.feeling_reflection,
         UPSET,
@@ -388,6 +400,9 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.calm_down, UPSET, "I'd never tell you to calm down; let me fix this."),
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
+        # "I feel as though…" is the agent's opinion; "make her feel as if…" a third person's
+        (K.feeling_reflection, UPSET, "I feel as though you did the right thing calling us."),
+        (K.feeling_reflection, UPSET, "Telling her won't make her feel as if you're going behind her back."),
         (K.reassurance, UPSET, "When it happened to me, I never give up."),  # the agent's own story
         # "I get" and "I feel" are a stock phrase only with what they take in ("I get it", "I feel for you")
         (K.stock_frame, UPSET, "When I get stressed about money, I ring the bank first."),

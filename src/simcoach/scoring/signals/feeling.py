@@ -27,6 +27,9 @@ _I_FELT = LEXICON.compile(
     r"|\bi(?:'m| am| was|'ve been| have been)(?: (?:so|really|very|quite|also|too|just|always|often|still))*"
     r" $"
 )
+# "feel as though…" names a feeling only with the customer as the one who feels: "I feel as though you did
+# the right thing" is the agent's opinion, "it won't make her feel as if…" a third person's
+_YOU_FEEL = re.compile(r"\b(?:you|you're|you've|you'd)(?: \w+){0,2} $")
 # the longer interjections first: "oh" alone would leave "no, that must…" behind
 _INTERJECTION = re.compile(
     r"^\W*(?:(?:oh no|oh dear|oh gosh|oh my|oh|ah|aw|ugh|wow|gosh|oof|yikes)\b[\s,.!]*)?"
@@ -83,6 +86,8 @@ def feeling_reflections(
                 or (_I_FELT.search(clause) is not None and LEXICON.second_person.isdisjoint(words_of(clause)))
             )
         )
+        if family == "felt_sense" and _YOU_FEEL.search(clause) is None:
+            continue
         if politeness or own or negated_before(low, at, 12) or literal_feeling_word(low, at, end):
             continue  # "don't worry" reassures, "I'm afraid" is a politeness formula: neither reflects
         if family == "relief" and not framed:
