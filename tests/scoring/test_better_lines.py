@@ -424,3 +424,48 @@ def test_an_apology_for_a_long_complaint_names_the_fault_not_its_preamble(
     assert "every time you call you get a different delivery date" in line, line
     # a short complaint is named whole, as before
     assert "I'm sorry that your card was declined" in _lines(scorer, qa, "My card was declined.")["apology"]
+
+
+@pytest.mark.parametrize("said", ["Hi", "hello?", "Hi there, how are you?"])
+def test_a_greeting_alone_gets_an_invitation_not_a_fix_for_a_problem_never_told(
+    said: str, core: Rubric, qa: Rubric, scorer: OfflineScorer
+) -> None:
+    # nothing to ground a line in: no "So this has really got on top of you", no "update by 5pm"
+    for rubric in (core, qa):
+        for cid, line in _lines(scorer, rubric, said, reply="Hello.").items():
+            assert "What's been happening, and how can I help?" in line, (cid, line)
+            for invented in ("got on top of you", "5pm", "matters to you", "sort"):
+                assert invented not in line, (cid, line)
+
+
+@pytest.mark.parametrize(
+    ("said", "line"),
+    [
+        ("yes", "Can you tell me a bit more about what's been happening, so I can help?"),
+        ("No, that's all, thank you!", "If anything else comes up, just message us"),
+    ],
+)
+def test_later_with_nothing_told_the_line_asks_or_closes(
+    said: str, line: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    context = [customer("Hello"), agent("Hi, how can I help?"), customer(said)]
+    for cid, s in score(scorer, core, "Okay.", context).scores.items():
+        assert line in s.feedback.better_line, (cid, s.feedback.better_line)
+        for invented in ("got on top of you", "5pm", "matters to you", "Hi, thanks"):
+            assert invented not in s.feedback.better_line, (cid, s.feedback.better_line)
+
+
+@pytest.mark.parametrize(
+    ("said", "restated"),
+    [
+        ("I'd like to change the address on my account please.", "change the address on your account."),
+        ("Cancel my order, please.", "you'd like us to cancel your order."),
+    ],
+)
+def test_a_closing_please_is_not_said_back(
+    said: str, restated: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    # "So you'd like to change the address on your account please" repeats the customer's courtesy as theirs
+    line = _lines(scorer, core, said)["mirroring"]
+    assert restated in line, line
+    assert "please" not in line, line

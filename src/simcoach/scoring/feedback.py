@@ -51,6 +51,13 @@ _DISCLOSURE = Measure.disclosure  # read once: see members()
 _NONE: frozenset[str] = frozenset()
 
 
+_OPENING = "Hi, thanks for getting in touch. What's been happening, and how can I help?"
+_INVITATION = "Can you tell me a bit more about what's been happening, so I can help?"
+_CLOSING = (
+    "Thanks for getting in touch today. If anything else comes up, just message us and we'll pick it up."
+)
+
+
 def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = frozenset()) -> str:
     """A line the agent could have said instead, grounded in the customer's last message.
 
@@ -58,7 +65,7 @@ def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = 
     """
     last = t.last_customer
     if last is None:
-        return "Hi, thanks for getting in touch. What's been happening, and how can I help?"
+        return _OPENING
     disclosure = _disclosure_line(t, disclosed_now) if measure is _DISCLOSURE else ""
     grounds = t.cache.get("better_line")
     if grounds is None:  # the same for every criterion of the turn: worked out once
@@ -77,6 +84,11 @@ def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = 
     text, sarcastic, feel, name, loss, condoled, recent, upset = cast(
         tuple[str, bool, str, str, bool, bool, tuple[str, ...], str], grounds
     )
+    if not (feel or sarcastic or loss or disclosure or gist(text, 14)):
+        # nothing told yet ("Hi", "how are you?", "yes"): a line about a problem would invent one
+        if not t.agents:
+            return _OPENING
+        return _CLOSING if last[1].closing else _INVITATION
     return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset)
 
 

@@ -177,6 +177,7 @@ def gist(text: str, max_words: int) -> str:
     text = a.text[start : best.end].strip().rstrip(".!?…").strip()
     for _ in range(3):
         text = _PREFACE.sub("", _without_answer(_LEAD.sub("", text)))
+    text = _PLEASE_END.sub("", text)  # the customer's courtesy is theirs: "…on your account please" is not
     words = text.split()
     # a sentence that ends a few words past the limit is kept whole: its last clause is often the stake
     # ("…and I'm stuck at the airport with two kids"); a longer one ends after its last whole clause
