@@ -6,7 +6,7 @@ import pytest
 
 from simcoach.content.rubric import Rubric
 from simcoach.content.vocabulary import SignalKind as K
-from simcoach.scoring.models import Signal
+from simcoach.scoring.models import ChatTurn, Signal
 from simcoach.scoring.offline import OfflineScorer
 
 from .conftest import customer, score
@@ -174,3 +174,13 @@ def test_a_check_is_an_understanding_check(text: str, core: Rubric, scorer: Offl
     result = score(scorer, core, text, NO_SHOW)
     assert result.has(K.understanding_check), _fired(result.signals)
     assert result.scores["probing"].level == 0, _fired(result.signals)
+
+
+@pytest.mark.parametrize(("context", "why"), [([], "opens the conversation"), ([customer("Hi")], "invites")])
+def test_an_opening_question_is_not_said_to_follow_what_was_never_said(
+    context: list[ChatTurn], why: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    probing = score(scorer, core, "Hello! How can I help you today?", context).scores["probing"]
+    assert probing.level == 2
+    assert why in probing.reason, probing.reason
+    assert "follows the customer" not in probing.reason

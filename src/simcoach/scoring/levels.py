@@ -127,8 +127,15 @@ def probing(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
         return Judgement(
             min(1, top), s.of(K.stacked_questions) + opens[:1] + closed[:1], conf, "several questions stacked"
         )
-    if opens and (followed or no_content):
+    if opens and followed:
         return Judgement(top, opens[:2] + followed[:1], conf, "an open question that follows the customer")
+    if opens and no_content:  # nothing told yet to follow up: the open question is the right move
+        why = (
+            "an open question that opens the conversation"
+            if last is None
+            else "an open question that invites the customer to talk"
+        )
+        return Judgement(top, opens[:2], conf, why)
     if opens:
         return Judgement(
             min(1, top), opens[:2], conf * 0.9, "an open question, but not about what the customer said"
