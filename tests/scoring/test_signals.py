@@ -151,6 +151,25 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.feeling_reflection, UPSET, "Two charges at once would make me anxious as well.", "anxious"),
     (K.feeling_reflection, UPSET, "That has to be frustrating with the account overdrawn.", "frustrating"),
     (K.feeling_reflection, UPSET, "That's gotta be brutal with the account overdrawn.", "brutal"),
+    # what ought to have happened is no advice: the restatement before it is still a reflection
+    (
+        K.content_reflection,
+        UPSET,
+        "So you were charged twice for the order, money you should never have lost.",
+        "charged twice",
+    ),
+    (
+        K.content_reflection,
+        UPSET,
+        "So you were charged twice for the order and should have been refunded by now.",
+        "charged twice",
+    ),
+    (
+        K.validation,
+        UPSET,
+        "You should have had the refund back by now.",
+        "should have had the refund back by now",
+    ),
     # chat is typed fast: a misspelt feeling is the same feeling
     (K.feeling_reflection, UPSET, "That has to be frusterating with the account overdrawn.", "frusterating"),
     (K.feeling_reflection, UPSET, "You sound really dissapointed in us, and I get why.", "dissapointed"),
@@ -412,6 +431,8 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.validation, UPSET, "I'd be happy to look at the account for you too."),
         (K.blame, UPSET, "If you paid on time you shouldn't have been charged at all."),
         (K.blame, UPSET, "You should have been told about the fee before it was taken."),
+        (K.blame, UPSET, "You should have had the refund back by now."),
+        (K.blame, UPSET, "You should have a word with your bank about the overdraft."),  # advice
         # a well-wish at goodbye is courtesy: it answers no worry of the customer's
         (K.reassurance, UPSET, "Right, good luck with the bank!"),
         (K.reassurance, UPSET, "I wish you all the best with the account."),

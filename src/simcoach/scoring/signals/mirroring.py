@@ -24,7 +24,9 @@ _P = LEXICON.patterns
 # advises only with a modal ("maybe you could…"): "maybe you're worried that…" is a tentative reflection.
 _SUGGESTION = LEXICON.compile(
     r"\b(?:(?:maybe|perhaps) you (?:could|should|can|might|may|need|want to|try|consider|would)|you could|"
-    r"you (?:might|may) (?:want|try|consider|like)|you should|you need to|you ought to|"
+    # "you should have been refunded", "money you should never have lost": what ought to have happened
+    r"you (?:might|may) (?:want|try|consider|like)|you should(?!'ve| (?:never |not )?have\b)|you need to|"
+    r"you ought to|"
     r"have you (?:tried|considered|thought)|why don't you|why not|(?:^|(?<=[.!?]\s))\W*try (?:to|and)|"
     r"i (?:would )?suggest|"
     r"i (?:would )?recommend|i'd (?:suggest|recommend)|if i were you|what if you|it might help|"
