@@ -7,10 +7,10 @@ import copy
 import pytest
 from pydantic import ValidationError
 
-from simcoach.content.rubric import Rubric
+from simcoach.content.rubric import Aggregate, Rubric
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind as K
-from simcoach.scoring.models import TurnAssessment
+from simcoach.scoring.models import ChatTurn, CriterionSummary, Scorecard, TurnAssessment
 from simcoach.scoring.offline import OfflineScorer
 from simcoach.scoring.scorecard import build_scorecard
 
@@ -115,7 +115,10 @@ def test_improvements_point_at_the_weakest_turns(core: Rubric, scorer: OfflineSc
     ]
     card = build_scorecard(rubric=core, rubric_version="1.0", assessments=turns)
     assert card.improvements[0].turn == 1
-    assert len({imp.criterion_id for imp in card.improvements}) == len(card.improvements)
+    ids = [imp.criterion_id for imp in card.improvements]
+    # one per criterion first; a criterion repeats only once every one with a gap has its place
+    first_repeat = next((i for i, cid in enumerate(ids) if cid in ids[:i]), len(ids))
+    assert set(ids[:first_repeat]) == set(ids)
 
 
 def _two_disclosures(say: str | None = None) -> Scenario:
@@ -153,3 +156,70 @@ def test_the_disclosure_line_is_the_scenarios_own_words(qa: Rubric, scorer: Offl
 def test_a_disclosure_line_must_say_one_of_its_cues() -> None:
     with pytest.raises(ValidationError, match=r"'say' must contain one of the cues"):
         _two_disclosures(say="Let me just check a couple of things first.")
+
+
+def _summary(card: Scorecard, cid: str) -> CriterionSummary:
+    return next(c for c in card.criteria if c.criterion_id == cid)
+
+
+def test_a_best_criterion_counts_the_best_turn_and_a_mean_one_every_turn(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    # asking once, well, is probing done: the turn that delivers the fix need not ask again
+    turns = [
+        score(scorer, core, "What happened when you saw you had been charged twice?", UPSET),
+        score(scorer, core, "I'm refunding the duplicate now; you'll see it on your card by Friday.", UPSET),
+    ]
+    card = build_scorecard(rubric=core, rubric_version="1.0", assessments=turns)
+    probing = _summary(card, "probing")
+    assert (probing.aggregate, probing.session_level, probing.percent) == ("best", 2, 100.0)
+    assert probing.mean_level == 1.0
+    assert not any(imp.criterion_id == "probing" for imp in card.improvements)
+    deescalation = _summary(card, "deescalation")
+    assert deescalation.aggregate == "mean"
+    assert deescalation.session_level == deescalation.mean_level
+
+
+def test_a_trigger_on_another_turn_caps_a_best_criterion(core: Rubric, scorer: OfflineScorer) -> None:
+    best_everywhere = core.model_copy(
+        update={"criteria": [c.model_copy(update={"aggregate": Aggregate.best}) for c in core.criteria]}
+    )
+    fine = score(scorer, core, "I'm so sorry you were charged twice; I'm refunding it now, by Friday.", UPSET)
+    undone = score(scorer, core, "Please calm down, as I already said it's policy.", UPSET)
+    alone = build_scorecard(rubric=best_everywhere, rubric_version="1", assessments=[fine])
+    both = build_scorecard(rubric=best_everywhere, rubric_version="1", assessments=[fine, undone])
+    assert _summary(alone, "deescalation").percent == 100.0
+    assert _summary(both, "deescalation").session_level == 0  # "calm down" undid the fine turn
+
+
+def test_a_good_conversation_can_pass_the_qa_scorecard(qa: Rubric, scorer: OfflineScorer) -> None:
+    # a conversation a QA lead would pass: every skill shown where it was needed, not on every turn
+    dennis = "Right. You've taken £64.99 twice on the 3rd of November, I was promised a refund last week."
+    lines = [
+        (
+            dennis,
+            "Dennis, I'm really sorry you were charged twice and then let down on the refund - I can "
+            "see why you're fed up. This call is recorded for training and quality.",
+        ),
+        (
+            "Go on, then. What happens with the refund?",
+            "Before I look at the account, I need to do a quick "
+            "security check: could you confirm your date of birth?",
+        ),
+        ("4th of May 1971.", "Thanks, Dennis. What happened when you called us last time?"),
+        (
+            "I rang last Tuesday, spoke to a lad called Ryan, never got a reference. Nothing since.",
+            "So you were promised it in 48 hours by Ryan and then heard nothing - that must have been "
+            "really frustrating. I'm going to refund the duplicate payment to your card right now, and the "
+            "refund will reach your card within 3 to 5 working days. I'll email you the refund reference in "
+            "10 minutes.",
+        ),
+    ]
+    context: list[ChatTurn] = []
+    turns: list[TurnAssessment] = []
+    for said, reply in lines:
+        context.append(customer(said))
+        turns.append(scorer.score(rubric=qa, rubric_version="1", context=list(context), text=reply))
+        context.append(agent(reply))
+    card = build_scorecard(rubric=qa, rubric_version="1", assessments=turns)
+    assert card.passed, [(c.criterion_id, c.percent) for c in card.criteria]

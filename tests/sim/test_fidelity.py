@@ -19,8 +19,16 @@ from simcoach.content.loader import load_library
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import Difficulty, Reveal
 from simcoach.scoring.offline import OfflineScorer
+from simcoach.scoring.scorecard import build_scorecard
 from simcoach.sim.engine import PracticeSession
-from simcoach.sim.models import CustomerState, EngineEvent, OutcomeKind, ReplyComplete, StateChanged
+from simcoach.sim.models import (
+    CustomerState,
+    EngineEvent,
+    OutcomeKind,
+    ReplyComplete,
+    StateChanged,
+    TurnAssessed,
+)
 
 from .agents import bad_agent, calming_agent, formulaic_agent, good_agent, thorough_agent
 
@@ -140,6 +148,24 @@ def test_anger_orders_good_below_formulaic_below_bad(scenario_id: str) -> None:
     k = min(len(r.states) for r in runs)
     good, formulaic, bad = (r.states[k - 1].anger for r in runs)
     assert good < formulaic < bad
+
+
+def _overall(run: Run) -> float:
+    assert run.session is not None
+    assessments = [e.assessment for turn in run.turns for e in turn if isinstance(e, TurnAssessed)]
+    rubric = LIBRARY.rubrics[run.session.scenario.rubric]
+    return build_scorecard(
+        rubric=rubric.item, rubric_version=rubric.version, assessments=assessments
+    ).overall_percent
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_the_scorecard_ranks_skilled_agents_far_above_formulaic_and_bad(scenario_id: str) -> None:
+    # a skill shown once counts on the scorecard ("best" criteria): the skilled agents must still beat a
+    # pasted formula and an escalating agent by a wide margin, whatever they do on other turns
+    skilled = min(_overall(played(scenario_id, a)) for a in ("good", "thorough"))
+    poor = max(_overall(played(scenario_id, a)) for a in ("formulaic", "bad"))
+    assert skilled >= poor + 30, (skilled, poor)
 
 
 def _markers(scenario: Scenario, fact_id: str, public: str) -> list[str]:

@@ -25,6 +25,13 @@ class Examples(ContentModel):
     poor: list[NonEmptyStr] = Field(min_length=3)
 
 
+class Aggregate(StrEnum):
+    """How a criterion's turn levels become the session's."""
+
+    mean = "mean"  # every applicable turn counts alike: a skill the agent keeps up all call
+    best = "best"  # the best applicable turn, capped by any turn that undid it with a trigger
+
+
 class Criterion(ContentModel):
     """A skill scored on every agent turn."""
 
@@ -37,6 +44,11 @@ class Criterion(ContentModel):
     levels: list[Level] = Field(min_length=2)
     examples: Examples
     not_applicable_when: list[NotApplicableWhen] = Field(default_factory=list)
+    aggregate: Aggregate = Field(
+        default=Aggregate.mean,
+        description="How the session scorecard combines the turns: mean (every applicable turn alike) or "
+        "best (the best applicable turn, capped by any turn where one of its trigger signals fired).",
+    )
 
     @property
     def min_level(self) -> int:

@@ -143,6 +143,14 @@ class CriterionSummary(BaseModel):
     weight: float
     mean_level: float | None = Field(description="None when no turn was applicable.")
     max_level: int
+    aggregate: str = Field(
+        default="mean",
+        description="How percent was computed: 'mean' (mean level of the applicable turns) or 'best' "
+        "(the best applicable turn, capped by the lowest turn where one of the criterion's triggers fired).",
+    )
+    session_level: float | None = Field(
+        default=None, description="The level percent is taken from (equal to mean_level for 'mean')."
+    )
     percent: float | None
     applicable_turns: int
     overridden: bool = False

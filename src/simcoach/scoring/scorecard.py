@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from simcoach.content.rubric import CriticalRule, Rubric
+from simcoach.content.rubric import Aggregate, CriticalRule, Rubric
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import TRIGGER_SIGNALS, SignalKind
 from simcoach.scoring.models import (
@@ -29,6 +29,14 @@ def _level(
     if score is None or not score.applicable:
         return None, False
     return score.level, False
+
+
+def _session_level(aggregate: Aggregate, levels: list[int], undone: list[int]) -> float:
+    """The criterion's level for the session (``levels`` is not empty)."""
+    if aggregate is Aggregate.best:
+        # shown once is shown, unless another turn undid it: "calm down" after a fine apology
+        return float(min([max(levels), *undone]))
+    return sum(levels) / len(levels)
 
 
 def _critical(
@@ -70,6 +78,8 @@ def build_scorecard(
     strengths: list[str] = []
     for order, c in enumerate(rubric.criteria):
         levels: list[int] = []
+        undone: list[int] = []  # levels of the turns where one of the criterion's triggers fired
+        turn_gaps: list[tuple[float, int, int, str]] = []
         touched = False
         for turn, a in enumerate(assessments):
             level, was_overridden = _level(a, turn, c.id, overrides)
@@ -77,13 +87,18 @@ def build_scorecard(
             if level is None:
                 continue
             levels.append(level)
+            # a turn that escalated (a trigger this criterion watches for) is the more urgent fix
+            urgent = any(s.kind in TRIGGER_SIGNALS and s.kind in c.signals for s in a.signals)
+            if urgent:
+                undone.append(level)
             gap = (c.max_level - level) / c.max_level
             if gap > 0:
-                # a turn that escalated (a trigger this criterion watches for) is the more urgent fix
-                urgent = any(s.kind in TRIGGER_SIGNALS and s.kind in c.signals for s in a.signals)
-                gaps.append((-gap * c.weight * (1.5 if urgent else 1.0), turn, order, c.id))
+                turn_gaps.append((-gap * c.weight * (1.5 if urgent else 1.0), turn, order, c.id))
         mean = sum(levels) / len(levels) if levels else None
-        percent = round(100.0 * mean / c.max_level, 1) if mean is not None else None
+        value = _session_level(c.aggregate, levels, undone) if levels else None
+        percent = round(100.0 * value / c.max_level, 1) if value is not None else None
+        if percent is None or percent < 100.0:  # a "best" skill shown in full leaves nothing to fix
+            gaps.extend(turn_gaps)
         summaries.append(
             CriterionSummary(
                 criterion_id=c.id,
@@ -91,6 +106,8 @@ def build_scorecard(
                 weight=c.weight,
                 mean_level=round(mean, 3) if mean is not None else None,
                 max_level=c.max_level,
+                aggregate=c.aggregate.value,
+                session_level=round(value, 3) if value is not None else None,
                 percent=percent,
                 applicable_turns=len(levels),
                 overridden=touched,
