@@ -801,6 +801,16 @@ def test_not_knowing_what_to_do_is_a_struggle() -> None:
         ("I'm sure that's helpful for other people.", False),
         ("Thanks so much for fixing my internet before my exam.", False),
         ("Sure, I'll wait for the engineer on Friday.", False),
+        # stock jabs that say the opposite, whatever the problem
+        ("'Engineers are aware.' Well, that's me sorted then.", True),
+        ("Perfect, that's me sorted, thanks!", False),
+        ("Riveting. Go on.", True),
+        ("Go on, amaze me.", True),
+        ("Sorry, 'hopefully today'? Is that the technical term?", True),
+        ("'We're working on it.' I'll frame that.", True),
+        ("No idea. Sorry to disappoint.", True),
+        ("Fine. Do it. I'll believe it when I see it.", True),
+        ("Best customer experience of my life, this.", True),
     ],
 )
 def test_sarcasm_is_heard(said: str, sarcastic: bool) -> None:
