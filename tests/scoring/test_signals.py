@@ -426,6 +426,11 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # "I get" and "I feel" are a stock phrase only with what they take in ("I get it", "I feel for you")
         (K.stock_frame, UPSET, "When I get stressed about money, I ring the bank first."),
         (K.stock_frame, UPSET, "I feel good about getting this sorted for you today."),
+        # what the agent found on the account is information, not a stock phrase of empathy
+        (K.stock_frame, UPSET, "I can see there's a second charge on the 3rd."),
+        (K.stock_frame, UPSET, "I can see your account went overdrawn on the 4th."),
+        (K.stock_frame, UPSET, "I can see on the system that both payments went through."),
+        (K.stock_frame, UPSET, "I understand there's been a fault with card payments this week."),
         (K.explanation, UPSET, "When is the next payment due to go out of the account?"),
         (K.blame, UPSET, "You shouldn't have to explain it three times, I'm sorry."),
         (K.validation, UPSET, "I'd be happy to look at the account for you too."),
