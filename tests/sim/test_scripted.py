@@ -87,7 +87,8 @@ def test_sarcastic_customer_throws_the_agents_words_back() -> None:
         return out
 
     texts = [t for seed in range(12) for t in asyncio.run(replies(seed))]
-    assert any("looking into it" in t.lower() or "glad to hear it" in t.lower() for t in texts)
+    # "\"Glad to hear\"? Seriously?": the jab quotes the agent (trailing small words trimmed)
+    assert any("looking into it" in t.lower() or "glad to hear" in t.lower() for t in texts)
 
 
 def test_a_line_throwing_back_calm_down_needs_the_agent_to_have_said_it() -> None:
