@@ -223,3 +223,27 @@ def test_a_good_conversation_can_pass_the_qa_scorecard(qa: Rubric, scorer: Offli
         context.append(agent(reply))
     card = build_scorecard(rubric=qa, rubric_version="1", assessments=turns)
     assert card.passed, [(c.criterion_id, c.percent) for c in card.criteria]
+
+
+@pytest.mark.parametrize(
+    ("said", "reply", "applicable"),
+    [
+        # a settled message answered plainly: nothing to calm, so no 0 on the scorecard
+        (
+            "It's Alan Bellamy, account number 7730 1142.",
+            "Thank you. Could I check you're the executor?",
+            False,
+        ),
+        # the customer is upset: a plain answer fails to de-escalate
+        ("I'm so worried I'll lose the house number!", "Thank you. Could I check you're the executor?", True),
+        # the turn calms (or escalates) a settled customer: scored as usual
+        ("It's Alan Bellamy, account number 7730 1142.", "I'll transfer the number to you today.", True),
+        ("It's Alan Bellamy, account number 7730 1142.", "As I already said, we need the executor.", True),
+    ],
+)
+def test_deescalation_is_not_applicable_to_a_plain_answer_to_a_settled_message(
+    said: str, reply: str, applicable: bool, core: Rubric, qa: Rubric, scorer: OfflineScorer
+) -> None:
+    for rubric in (core, qa):
+        got = score(scorer, rubric, reply, [customer(said)]).scores["deescalation"]
+        assert got.applicable is applicable, got.reason

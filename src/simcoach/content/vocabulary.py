@@ -111,6 +111,7 @@ class NotApplicableWhen(StrEnum):
 
     no_customer_message = "no_customer_message"
     customer_calm = "customer_calm"
+    customer_settled = "customer_settled"
     customer_gave_no_content = "customer_gave_no_content"
     closing_turn = "closing_turn"
     no_apology_due = "no_apology_due"

@@ -90,6 +90,14 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
             and not any(s.kind in TRIGGER_SIGNALS for s in signals)
         ):
             return False, "the customer is calm"
+        if (
+            cond is N.customer_settled
+            and last is not None
+            and not last[1].distressed
+            and not any(s.kind in criterion.signals for s in signals)
+        ):
+            # "It's Alan Bellamy, account 7730 1142" answered with the next question: nothing to calm
+            return False, "the customer's last message was settled and this turn neither calmed nor escalated"
         if cond is N.closing_turn and last is not None and last[1].closing and t.agent.search("closing"):
             return False, "this is the closing of the conversation"
         if cond is N.no_apology_due:
