@@ -469,3 +469,10 @@ def test_a_closing_please_is_not_said_back(
     line = _lines(scorer, core, said)["mirroring"]
     assert restated in line, line
     assert "please" not in line, line
+
+
+def test_the_customers_own_sorry_is_not_said_back(core: Rubric, scorer: OfflineScorer) -> None:
+    said = "Hi, sorry, my parcel says delivered on Tuesday, but it isn't here."
+    for cid, line in _lines(scorer, core, said).items():
+        assert "sorry, your parcel" not in line.lower(), (cid, line)
+    assert "So your parcel says delivered on Tuesday" in _lines(scorer, core, said)["mirroring"]

@@ -39,6 +39,8 @@ _SWAP |= {
 _WORD = re.compile(r"[A-Za-z0-9’']+|[^A-Za-z0-9’'\s]+|\s+")
 _LEAD = re.compile(
     r"^(?:and|but|so|well|oh|look|listen|honestly|seriously|yes|yeah|ok|okay|hi|hello|hey|um|also|plus|now"
+    # the customer's own "sorry," before the point is politeness: "So sorry, your parcel…" is no gist
+    r"|sorry(?=\s*,)"
     # a cheer before a comma is a discourse marker, and in sarcasm the opposite of what happened
     r"|(?:great|brilliant|fantastic|lovely|perfect|wonderful|marvell?ous|super|terrific)(?=\s*[,!]))"
     r"\b[\s,!]*",
