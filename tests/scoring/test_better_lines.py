@@ -476,3 +476,24 @@ def test_the_customers_own_sorry_is_not_said_back(core: Rubric, scorer: OfflineS
     for cid, line in _lines(scorer, core, said).items():
         assert "sorry, your parcel" not in line.lower(), (cid, line)
     assert "So your parcel says delivered on Tuesday" in _lines(scorer, core, said)["mirroring"]
+
+
+@pytest.mark.parametrize(
+    ("said", "restated"),
+    [
+        (
+            "My parcel says delivered on Tuesday at 14:12, left in a safe place, but it isn't here, and "
+            "I've looked everywhere.",
+            "your parcel says delivered on Tuesday at 14:12, but it isn't here",
+        ),
+        (
+            "I ordered a sofa six weeks ago, paid in full, and every time I call I get a different delivery "
+            "date.",
+            "you ordered a sofa six weeks ago, and every time you call you get a different delivery date",
+        ),
+    ],
+)
+def test_a_long_message_is_said_back_with_what_went_wrong_not_only_its_preamble(
+    said: str, restated: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    assert _lines(scorer, core, said)["mirroring"] == f"So {restated}. Have I got that right?"

@@ -138,6 +138,30 @@ def _clause_cut(kept: list[str]) -> list[str]:
     return kept
 
 
+def _with_the_fault(kept: list[str], cut: list[str], max_words: int) -> str:
+    """The kept words, or their first clause joined to the clause the cut dropped that says what is wrong.
+
+    "My parcel says delivered on Tuesday at 14:12, left in a safe place, but it isn't here, and…" is said
+    back as "…delivered on Tuesday at 14:12, but it isn't here": the stake, not the preamble.
+    """
+    head = " ".join(kept).rstrip(",;:")
+    if not cut or _COMPLAINT.search(head.lower()):
+        return head
+    clauses = re.split(r"(?<=[,;])\s+", " ".join(cut))
+    fault = next((c.rstrip(",;:") for c in clauses if _COMPLAINT.search(c.lower())), "")
+    if not fault:
+        return head
+    first = head.split(",")[0]
+    if len(first.split()) < _MIN_CLAUSE or len(fault.split()) < _MIN_FAULT:
+        return head  # "you have, manager who…": a stub of a clause says nothing joined to another
+    joined = f"{first}, {fault}"
+    return joined if len(joined.split()) <= max_words + _OVERRUN else head
+
+
+_MIN_FAULT = 3  # words: "it isn't here"
+
+
+_COMPLAINT = LEXICON.patterns["complaint_cue"]
 # a subject left without its verb when a sentence is cut short ("…and now you're")
 _SUBJECT = re.compile(r"(?:i|you|we|they|he|she|it|that|there|who)['’](?:m|re|s|ve|ll|d)")
 
@@ -187,7 +211,7 @@ def gist(text: str, max_words: int) -> str:
         kept = _clause_cut(words[:max_words])
         while len(kept) > 3 and _dangles(kept[-1].lower().strip(",;:")):
             kept.pop()  # "…changed the wifi password at the": end on the last word that carries content
-        text = " ".join(kept).rstrip(",;:")
+        text = _with_the_fault(kept, words[len(kept) :], max_words)
     if best.question_mark:
         return _wanted(text)
     if _ORDER.match(a.text, start) is not None:
