@@ -129,6 +129,10 @@ PROBES = [
     "You should ask the building manager about access. How many visits have you booked so far?",
     # whether the customer can see something asks what they see; it asks them to do nothing
     "Can you see a green light on the front of the router?",
+    # a choice between two answers asks; "work" after "for" is a place, not "would that work?"
+    "Is it for work or for school that you need the broadband?",
+    # "I think" hedges an opinion; it tells no story of the agent's own
+    "Missed visits are making everyone a bit raw this month I think. Are you working from home this week?",
 ]
 
 

@@ -11,6 +11,7 @@ from simcoach.scoring.feedback import build_feedback
 from simcoach.scoring.levels import Judgement, Plan, Sigs, applicable, plans
 from simcoach.scoring.models import ChatTurn, CriterionScore, Signal, Span, TurnAssessment, prebuilt
 from simcoach.scoring.signals import TurnInput, prepare
+from simcoach.scoring.signals.asides import drop_asides
 from simcoach.scoring.signals.deescalation import (
     apology_signals,
     ignored_question,
@@ -19,7 +20,7 @@ from simcoach.scoring.signals.deescalation import (
 )
 from simcoach.scoring.signals.gaming import gaming_signals, personalisation_signals, repeated_runs
 from simcoach.scoring.signals.mirroring import mirroring_signals
-from simcoach.scoring.signals.probing import drop_asides, find_questions, probing_signals
+from simcoach.scoring.signals.probing import find_questions, probing_signals
 from simcoach.scoring.signals.scenario import scenario_signals
 
 VERSION = "1.0"
