@@ -133,6 +133,13 @@ PROBES = [
     "Is it for work or for school that you need the broadband?",
     # "I think" hedges an opinion; it tells no story of the agent's own
     "Missed visits are making everyone a bit raw this month I think. Are you working from home this week?",
+    # a polite preface before the question asks all the same
+    "If you don't mind me asking what happened when the engineer rang?",
+    "If I may can I ask you if anyone was home on Tuesday?",
+    "May I know the reason the engineer gave for missing the visit?",
+    "Would you mind possibly telling me a bit more about the second visit?",
+    # "that" opening a clause: the customer's account asked for, not "would that help?"
+    "Do you think that the engineer might be at the wrong address?",
 ]
 
 

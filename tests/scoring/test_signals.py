@@ -428,6 +428,7 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.stock_frame, UPSET, "I feel good about getting this sorted for you today."),
         # what the agent found on the account is information, not a stock phrase of empathy
         (K.stock_frame, UPSET, "I can see there's a second charge on the 3rd."),
+        (K.stock_frame, UPSET, "May I know what happened when you saw the second charge?"),  # asks
         (K.stock_frame, UPSET, "I can see your account went overdrawn on the 4th."),
         (K.stock_frame, UPSET, "I can see on the system that both payments went through."),
         (K.stock_frame, UPSET, "I understand there's been a fault with card payments this week."),
