@@ -170,6 +170,17 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "You should have had the refund back by now.",
         "should have had the refund back by now",
     ),
+    # frames typed as people type them: "it sounds that…", "I could see how…", "I gather that…"
+    (K.feeling_reflection, UPSET, "It sounds that you don't feel heard by the bank.", "don't feel heard"),
+    (K.feeling_reflection, UPSET, "I could see how bad you feel about the overdraft.", "bad"),
+    (K.content_reflection, UPSET, "I gather your bank has left you short before payday.", "I gather"),
+    # a restatement said as a question is a check of understanding, not a probe
+    (
+        K.understanding_check,
+        UPSET,
+        "So what you are saying is that the second charge left you overdrawn?",
+        "what you are saying is",
+    ),
     # chat is typed fast: a misspelt feeling is the same feeling
     (K.feeling_reflection, UPSET, "That has to be frusterating with the account overdrawn.", "frusterating"),
     (K.feeling_reflection, UPSET, "You sound really dissapointed in us, and I get why.", "dissapointed"),
@@ -429,6 +440,7 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # what the agent found on the account is information, not a stock phrase of empathy
         (K.stock_frame, UPSET, "I can see there's a second charge on the 3rd."),
         (K.stock_frame, UPSET, "May I know what happened when you saw the second charge?"),  # asks
+        (K.understanding_check, UPSET, "I understand what you are saying about the overdraft."),
         (K.stock_frame, UPSET, "I can see your account went overdrawn on the 4th."),
         (K.stock_frame, UPSET, "I can see on the system that both payments went through."),
         (K.stock_frame, UPSET, "I understand there's been a fault with card payments this week."),

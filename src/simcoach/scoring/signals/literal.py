@@ -44,6 +44,7 @@ _FEEL_VERB = re.compile(
     r"\b(?:feel|feels|felt|feeling|sound|sounds|sounded|seem|seems|seemed)"
     r" (?:(?:so|really|very|a bit|a little|quite|pretty|rather|a bit of a) )*$"
 )
+_HOW_YOU_FEEL = re.compile(r" (?:you|you're|they|he|she) (?:feel|felt|are|were|must (?:feel|be))\b")
 # "leave you alone", "let me alone": the end of a nuisance, not loneliness ("I've been left alone" feels)
 _LEAVE_ALONE = re.compile(r"\b(?:leave|leaves|leaving|let|lets) (?:me|you|him|her|them|us|it) $")
 # "under a lot of pressure", "so much pressure": on a person; "the boiler pressure" is a reading
@@ -73,6 +74,8 @@ def literal_feeling_word(low: str, start: int, end: int) -> bool:
     if word in _PERSON_ONLY:  # "a rejected claim", "unwanted calls": of a thing, not a feeling
         return _FELT_BY_PERSON.search(low[max(0, start - 40) : start]) is None
     if word in _FELT_ONLY:
+        if low.endswith("how ", 0, start) and _HOW_YOU_FEEL.match(low, end):
+            return False  # "I can see how bad you feel"
         return _FEEL_VERB.search(low, max(0, start - 24), start) is None
     if word == "shame":
         return _PITY.search(low, max(0, start - 12), start) is not None

@@ -73,7 +73,7 @@ _PARAPHRASE = LEXICON.compile(
     r"you feel|you felt|you're feeling|you are feeling|you seem|you sound|what i'm hearing|what i hear|"
     r"if i understand|from what you|i hear you|i (?:get|have) the (?:sense|feeling|impression)|i sense|"
     r"i'm sensing|i can sense|(?:so |just )?to (?:clarify|recap|sum up|summari|check|make sure|be sure)|"
-    r"let me|if i)"
+    r"let me|if i|i gather|i take it)"
 )
 # word gates: a pattern can only match a turn that holds one of these words (a set test before a scan)
 _SUMMARY_WORDS = frozenset(
