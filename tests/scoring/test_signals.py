@@ -181,6 +181,18 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "So what you are saying is that the second charge left you overdrawn?",
         "what you are saying is",
     ),
+    (K.feeling_reflection, UPSET, "I understand how that can hurt.", "hurt"),
+    (K.feeling_reflection, UPSET, "It has got to feel really stressful this week.", "stressful"),
+    (K.feeling_reflection, UPSET, "After all that you probably felt empty.", "empty"),
+    (K.feeling_reflection, UPSET, "From what you say, the overdraft has been a real blow.", "a real blow"),
+    (K.content_reflection, UPSET, "Sounds as if the bank has left you stranded.", "Sounds as if"),
+    # "the best you could" praises what was done; it is no advice that cancels the reflection
+    (
+        K.feeling_reflection,
+        UPSET,
+        "You did the best you could and it has got to feel awful to be overdrawn.",
+        "awful",
+    ),
     # chat is typed fast: a misspelt feeling is the same feeling
     (K.feeling_reflection, UPSET, "That has to be frusterating with the account overdrawn.", "frusterating"),
     (K.feeling_reflection, UPSET, "You sound really dissapointed in us, and I get why.", "dissapointed"),
@@ -441,6 +453,7 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.stock_frame, UPSET, "I can see there's a second charge on the 3rd."),
         (K.stock_frame, UPSET, "May I know what happened when you saw the second charge?"),  # asks
         (K.understanding_check, UPSET, "I understand what you are saying about the overdraft."),
+        (K.feeling_reflection, UPSET, "The envelope was empty when it reached you?"),  # a thing, not a person
         (K.stock_frame, UPSET, "I can see your account went overdrawn on the 4th."),
         (K.stock_frame, UPSET, "I can see on the system that both payments went through."),
         (K.stock_frame, UPSET, "I understand there's been a fault with card payments this week."),

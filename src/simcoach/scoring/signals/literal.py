@@ -37,6 +37,7 @@ _FELT_BY_PERSON = LEXICON.compile(
 # "emotional support" is a kind of help; "you must be emotional" names a feeling
 _PERSON_ONLY = frozenset(
     {"abandoned", "rejected", "unwanted", "worthless", "emotional", "pressured", "pressurised", "pressurized"}
+    | {"empty", "numb"}  # "an empty box", "numb fingers"; "you must feel empty" is the person's
 )
 # "down", "low", "bad" name a feeling only after a verb of feeling or seeming ("you sound really down")
 _FELT_ONLY = frozenset({"down", "low", "bad"})

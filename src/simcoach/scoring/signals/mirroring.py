@@ -23,7 +23,9 @@ _P = LEXICON.patterns
 # A sentence that advises is not a reflection, whatever words of the customer's it reuses. "Maybe you…"
 # advises only with a modal ("maybe you could…"): "maybe you're worried that…" is a tentative reflection.
 _SUGGESTION = LEXICON.compile(
-    r"\b(?:(?:maybe|perhaps) you (?:could|should|can|might|may|need|want to|try|consider|would)|you could|"
+    # "the best you could be", "everything you could" praise what was done; they advise nothing
+    r"\b(?:(?:maybe|perhaps) you (?:could|should|can|might|may|need|want to|try|consider|would)|"
+    r"(?<!best )(?<!all )(?<!everything )(?<!anything )you could|"
     # "you should have been refunded", "money you should never have lost": what ought to have happened
     r"you (?:might|may) (?:want|try|consider|like)|you should(?!'ve| (?:never |not )?have\b)|you need to|"
     r"you ought to|"
@@ -64,8 +66,8 @@ _SUBORDINATE = LEXICON.compile(
 _LEAD_MIN = 2  # content words a statement before a question needs to be read as a reflection
 _FRAME_TAIL = frozenset({"correctly", "right", "properly"})  # "if I understand correctly:" is still a frame
 _PARAPHRASE = LEXICON.compile(
-    r"(?:it sounds|it seems|sounds like|seems like|so,? you|so,? your|you mean|you're saying|you are saying|"
-    r"are you saying|do you mean|"
+    r"(?:it sounds|it seems|sounds like|sounds as|seems like|so,? you|so,? your|you mean|you're saying|"
+    r"you are saying|are you saying|do you mean|"
     # "I can tell you're stressed" perceives; "I can tell you one thing" informs, and "I can tell you're a
     # caring person" affirms
     r"i can tell (?:that )?you(?:(?:'re| are)(?! (?:a|an|such)\b)|'ve| have| had| really| must| seem| feel|"
