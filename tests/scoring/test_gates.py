@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 from simcoach.scoring.lexicon import LEXICON
-from simcoach.scoring.lexicon.gates import ascii_only, first_words
+from simcoach.scoring.lexicon.gates import Branches, ascii_only, first_words
 from simcoach.scoring.text import analyse_uncached
 
 from .conftest import ROOT
@@ -76,3 +77,17 @@ def test_understand_but_never_matches_without_but_or_however() -> None:
         a = analyse_uncached(text)
         if pattern.search(a.low) is not None:
             assert not {"but", "however"}.isdisjoint(a.lows), text
+
+
+def test_a_word_tries_only_the_alternatives_it_opens() -> None:
+    pattern = re.compile(r"\b(?:i'm (?:so )?sorry|apologi[sz]e|we(?:'ll| will) fix|refund\w*)\b")
+    branches = Branches.of(pattern)
+    assert branches is not None
+    sub = branches.for_word(("we'll", "we"))
+    assert sub.match("we'll fix it") is not None
+    assert sub.match("we will fix it") is not None
+    assert sub.match("i'm sorry") is None  # the alternatives no "we" can start are left out
+    assert branches.for_word(("refunded",)).match("refunded") is not None  # a prefix opens its own
+    assert branches.for_word(("zebra",)) is pattern  # nothing opened: the whole pattern, never an empty one
+    # dropping alternatives would renumber capturing groups: such a pattern is never split
+    assert Branches.of(re.compile(r"\b(?:my name is (\w+)|call me (\w+))")) is None

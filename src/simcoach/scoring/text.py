@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -12,7 +12,7 @@ from typing import NamedTuple
 import snowballstemmer
 
 from simcoach.scoring.lexicon import LEXICON
-from simcoach.scoring.lexicon.gates import Gate, ascii_only
+from simcoach.scoring.lexicon.gates import Branches, Gate, ascii_only
 
 # possessive repeats: the greedy path is the only one a match can take (nothing follows a word that could
 # make it back off), and the engine skips saving backtracking points for every word (~15% faster)
@@ -29,18 +29,24 @@ _GATES: dict[str, Gate] = {
 }
 _ASCII_ONLY = frozenset(key for key, gate in _GATES.items() if ascii_only(gate))
 _PATTERNS = LEXICON.patterns
+Matcher = Callable[[str, int], "re.Match[str] | None"]
+# per gated pattern, its alternatives with their own gates: at a word, only those it opens are tried
+_BRANCHES = {key: Branches.of(LEXICON.feeling if key == _FEELINGS else _PATTERNS[key]) for key in _GATES}
 
 
-def _gates_of(word: str) -> tuple[str, ...]:
-    """The keys of the gated patterns that may start at a token ``word``: the word's own and, for "you're",
-    those of its base "you" (a repeat is harmless; cached with the word's entry, see _word_entry)."""
+def _gates_of(word: str) -> tuple[tuple[str, Matcher], ...]:
+    """The gated patterns that may start at a token ``word`` (its own and, for "you're", those of its base
+    "you"), each with the matcher of only the alternatives that may (cached with the word's entry)."""
     bases = (word, word.split("'")[0]) if "'" in word else (word,)
-    return tuple(
-        key
-        for base in bases
-        for key, (whole, prefixes) in _GATES.items()
-        if base in whole or (prefixes and base.startswith(prefixes))
-    )
+    opened: list[tuple[str, Matcher]] = []
+    for key, (whole, prefixes) in _GATES.items():
+        if any(b in whole or (prefixes and b.startswith(prefixes)) for b in bases):
+            branches = _BRANCHES[key]
+            if branches is not None:
+                opened.append((key, branches.for_word(bases).match))
+            else:
+                opened.append((key, (LEXICON.feeling if key == _FEELINGS else _PATTERNS[key]).match))
+    return tuple(opened)
 
 
 def stem(word: str) -> str:
@@ -87,7 +93,7 @@ class Analysed:
     # every word lower-cased, plus the part before an apostrophe ("you're" → "you"): cheap gates
     lows: frozenset[str] = frozenset()
     # per gated pattern, the offsets where it may start here: where one of its first words starts, in order
-    gated: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    gated: dict[str, list[tuple[int, Matcher]]] = field(default_factory=dict, repr=False, compare=False)
 
     def words(self, sentence: Sentence) -> list[Token]:
         """The word tokens of one sentence (question marks dropped)."""
@@ -105,8 +111,8 @@ class Analysed:
         at = self.gated.get(name)
         if at is None:
             return None if self._gated_here(name) else _PATTERNS[name].search(self.low)
-        match, low = _PATTERNS[name].match, self.low
-        for pos in at:
+        low = self.low
+        for pos, match in at:
             m = match(low, pos)
             if m is not None:
                 return m
@@ -120,7 +126,7 @@ class Analysed:
         at = self.gated.get(name)
         if at is None:
             return iter(()) if self._gated_here(name) else _PATTERNS[name].finditer(self.low)
-        return self._finditer(_PATTERNS[name], at)
+        return self._finditer(at)
 
     def may_feel(self) -> bool:
         """Whether a feeling phrase may start here: one of their first words is present (their gate)."""
@@ -131,12 +137,12 @@ class Analysed:
         at = self.gated.get(_FEELINGS)
         if at is None:
             return iter(()) if self._gated_here(_FEELINGS) else LEXICON.feeling.finditer(self.low)
-        return self._finditer(LEXICON.feeling, at)
+        return self._finditer(at)
 
-    def _finditer(self, pattern: re.Pattern[str], at: list[int]) -> Iterator[re.Match[str]]:
-        match, low = pattern.match, self.low
+    def _finditer(self, at: list[tuple[int, Matcher]]) -> Iterator[re.Match[str]]:
+        low = self.low
         done = 0  # matches do not overlap: the next one starts at or after the end of the last
-        for pos in at:
+        for pos, match in at:
             if pos < done:
                 continue
             m = match(low, pos)
@@ -194,10 +200,11 @@ def _word_info(low: str) -> tuple[str, str, bool, float]:
     return (low, st, is_content, weight)
 
 
-_WORD_ENTRY: dict[str, tuple[tuple[str, str, bool, float], tuple[str, ...], str]] = {}
+_Entry = tuple[tuple[str, str, bool, float], tuple[tuple[str, Matcher], ...], str]
+_WORD_ENTRY: dict[str, _Entry] = {}
 
 
-def _word_entry(low: str) -> tuple[tuple[str, str, bool, float], tuple[str, ...], str]:
+def _word_entry(low: str) -> _Entry:
     """Everything one pass needs of a word, cached across messages: its info, the gated patterns it may
     open, and its base before an apostrophe ("you're" → "you"; "" without one)."""
     got = (_word_info(low), _gates_of(low), low.split("'")[0] if "'" in low else "")
@@ -223,7 +230,7 @@ def analyse_uncached(text: str) -> Analysed:
     # order, so each pattern's candidates need no sorting
     # a plain dict, not a defaultdict: the interpreter's fast paths for dict methods skip subclasses, and
     # every pattern search reads this mapping (a defaultdict cost ~6 % more instructions per turn)
-    gated: dict[str, list[int]] = {}
+    gated: dict[str, list[tuple[int, Matcher]]] = {}
     entry_of, candidates = _WORD_ENTRY.get, gated.get
     for m in _TOKEN.finditer(low_text):
         low = m.group()
@@ -240,12 +247,12 @@ def analyse_uncached(text: str) -> Analysed:
         lows.add(low)
         if base:
             lows.add(base)
-        for key in keys:
+        for key, match in keys:
             where = candidates(key)
             if where is None:
-                gated[key] = [at]
+                gated[key] = [(at, match)]
             else:
-                where.append(at)
+                where.append((at, match))
     if not low_text.isascii():
         for key in _ASCII_ONLY:  # their gates hold only for ASCII text: these search the whole text
             gated.pop(key, None)

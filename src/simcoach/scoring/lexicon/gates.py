@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Any
 
 # the standard library's own regex parser (no stubs: typed as Any)
 sc: Any = importlib.import_module("re._constants")
 sp: Any = importlib.import_module("re._parser")
+compiler: Any = importlib.import_module("re._compiler")
 
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'")
 _LIMIT = 400  # more first words than this: not worth gating
@@ -18,6 +20,7 @@ _REPEATS = (sc.MAX_REPEAT, sc.MIN_REPEAT, getattr(sc, "POSSESSIVE_REPEAT", sc.MA
 
 Gate = tuple[frozenset[str], tuple[str, ...]]  # whole first words, first-word prefixes
 _DIGIT_CLASS = [(sc.CATEGORY, sc.CATEGORY_DIGIT)]
+_ZERO_WIDTH = (sc.AT, sc.ASSERT, sc.ASSERT_NOT)
 
 
 class _Open(Exception):
@@ -97,3 +100,58 @@ def ascii_only(gate: Gate) -> bool:
     matches digits of other scripts, which no word starts with."""
     whole, prefixes = gate
     return any(w[:1].isdigit() for w in whole) or any(p[:1].isdigit() for p in prefixes)
+
+
+class Branches:
+    """A gated pattern's top-level alternatives, each with its own gate, to compile only those a word opens.
+
+    At a position where one word starts, an alternative whose gate excludes that word cannot match, so the
+    pattern made of the others finds the same match (alternatives keep their order: leftmost-first holds).
+    """
+
+    def __init__(self, pattern: re.Pattern[str], tree: Any, at: int, gates: list[Gate]) -> None:
+        self.pattern = pattern
+        self.tree = tree
+        self.at = at
+        self.gates = gates
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str]) -> Branches | None:
+        """The pattern's alternatives, or None when it has no top-level alternation after zero-width
+        assertions, or has capturing groups (dropping alternatives would renumber them)."""
+        tree = sp.parse(pattern.pattern, pattern.flags)
+        items = list(tree)
+        at = next((i for i, (op, _) in enumerate(items) if op is sc.BRANCH), None)
+        if at is None or tree.state.groups > 1 or any(op not in _ZERO_WIDTH for op, _ in items[:at]):
+            return None
+        rest = items[at + 1 :]
+        gates: list[Gate] = []
+        for branch in items[at][1][1]:
+            out: set[tuple[str, bool]] = set()
+            try:
+                _walk(list(branch) + rest, "", out)
+            except (_Open, RecursionError):
+                return None
+            gates.append(
+                (frozenset(w for w, whole in out if whole), tuple(sorted(w for w, whole in out if not whole)))
+            )
+        return cls(pattern, tree, at, gates)
+
+    def for_word(self, bases: tuple[str, ...]) -> re.Pattern[str]:
+        """The pattern holding only the alternatives that may start at a word (or its base before "'")."""
+        keep = tuple(
+            i
+            for i, (whole, prefixes) in enumerate(self.gates)
+            if any(b in whole or (prefixes and b.startswith(prefixes)) for b in bases)
+        )
+        if not keep or len(keep) == len(self.gates):
+            return self.pattern
+        got = self._compiled.get(keep)
+        if got is None:
+            items = list(self.tree)
+            branches = items[self.at][1][1]
+            items[self.at] = (sc.BRANCH, (None, [branches[i] for i in keep]))
+            got = compiler.compile(sp.SubPattern(self.tree.state, items), self.pattern.flags)
+            self._compiled[keep] = got
+        return got
