@@ -139,6 +139,10 @@ class Analysed:
             return iter(()) if self._gated_here(_FEELINGS) else LEXICON.feeling.finditer(self.low)
         return self._finditer(at)
 
+    def feels_within(self, lo: int, hi: int) -> bool:
+        """Whether a feeling phrase lies in ``low[lo:hi]`` (found through the gates, not a search of it)."""
+        return self.may_feel() and any(lo <= m.start() and m.end() <= hi for m in self.feelings())
+
     def _finditer(self, at: list[tuple[int, Matcher]]) -> Iterator[re.Match[str]]:
         low = self.low
         done = 0  # matches do not overlap: the next one starts at or after the end of the last

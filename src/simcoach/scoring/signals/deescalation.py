@@ -8,6 +8,7 @@ from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal
 from simcoach.scoring.signals import TurnInput, customer_span, negated_before, repeats_customer, sig
+from simcoach.scoring.text import Analysed
 
 _P = LEXICON.patterns
 
@@ -121,11 +122,10 @@ def _specific_weight(t: TurnInput, lo: int, hi: int, cust: set[str]) -> tuple[fl
     return total, theirs
 
 
-def _names_the_fault(low: str, lo: int, hi: int) -> bool:
+def _names_the_fault(a: Analysed, lo: int, hi: int) -> bool:
     """Whether ``low[lo:hi]`` names something gone wrong ("didn't", "late", "twice") or how hard it is
     ("losing a pet is so hard"), when none of the customer's own words does."""
-    wrong = _P["complaint_cue"].search(low, lo, hi)
-    return wrong is not None or LEXICON.feeling.search(low, lo, hi) is not None
+    return _P["complaint_cue"].search(a.low, lo, hi) is not None or a.feels_within(lo, hi)
 
 
 def apology_signals(t: TurnInput) -> list[Signal]:
@@ -153,7 +153,7 @@ def apology_signals(t: TurnInput) -> list[Signal]:
             continue
         tail_w, theirs = _specific_weight(t, m.end(), end, cust)
         # "Sorry, the lines are busy today" gives an excuse: nothing of the customer's, nothing gone wrong
-        if tail_w and not theirs and not _names_the_fault(low, m.end(), end):
+        if tail_w and not theirs and not _names_the_fault(a, m.end(), end):
             tail_w = 0.0
         # "… is far too long, I'm sorry." names what went wrong before the apology, in the same sentence
         head_w = _specific_weight(t, start, m.start(), cust)[0] if _HOLLOW_TAIL.match(tail) else 0.0
@@ -180,9 +180,7 @@ def support_signals(t: TurnInput) -> list[Signal]:
         if low[:end].rstrip().endswith(":") and (cause := a.sentence_at(end + 1)) is not None:
             end = cause.end
         seg_tokens = [tok for tok in a.tokens if start <= tok.start < end and tok.content]
-        specific = (
-            any(tok.stem in cust for tok in seg_tokens) or LEXICON.feeling.search(low[start:end]) is not None
-        )
+        specific = any(tok.stem in cust for tok in seg_tokens) or a.feels_within(start, end)
         out.append(
             sig(
                 SignalKind.validation,
