@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from itertools import compress
 
 from simcoach.content.rubric import Criterion, Rubric
 from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableWhen, SignalKind, members
@@ -47,7 +48,8 @@ class Sigs:
         discount: set[int],
     ) -> None:
         # ``kinds`` holds each signal's kind, read once per turn: a model's attribute costs more than a list's
-        self.all = [s for s, k in zip(signals, kinds, strict=True) if k in allowed]
+        # compress/map loop in C: a comprehension builds a function object on every call (3.11)
+        self.all = list(compress(signals, map(allowed.__contains__, kinds)))
         self.all_kinds: AbstractSet[SignalKind] = allowed.intersection(kinds)
         # measures ask about many kinds that did not fire: answer those from a set, building no list
         if discount:
