@@ -247,3 +247,12 @@ def test_deescalation_is_not_applicable_to_a_plain_answer_to_a_settled_message(
     for rubric in (core, qa):
         got = score(scorer, rubric, reply, [customer(said)]).scores["deescalation"]
         assert got.applicable is applicable, got.reason
+
+
+def test_a_best_strength_points_at_its_turn(core: Rubric, scorer: OfflineScorer) -> None:
+    turns = [
+        score(scorer, core, "Thanks for waiting.", UPSET),
+        score(scorer, core, "What happened when you saw you had been charged twice?", UPSET),
+    ]
+    card = build_scorecard(rubric=core, rubric_version="1.0", assessments=turns)
+    assert "Probing: 100%, at its best on turn 2." in card.strengths

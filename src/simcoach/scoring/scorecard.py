@@ -39,6 +39,13 @@ def _session_level(aggregate: Aggregate, levels: list[int], undone: list[int]) -
     return sum(levels) / len(levels)
 
 
+def _strength(name: str, aggregate: Aggregate, percent: float, levels: list[int], turns: list[int]) -> str:
+    """A strength line: the mean over the turns, or the turn a "best" skill was shown at its best."""
+    if aggregate is Aggregate.best:
+        return f"{name}: {percent:.0f}%, at its best on turn {turns[levels.index(max(levels))] + 1}."
+    return f"{name}: {percent:.0f}% over {len(levels)} turn(s)."
+
+
 def _critical(
     rubric: Rubric, assessments: Sequence[TurnAssessment], scenario: Scenario | None
 ) -> list[CriticalFailureHit]:
@@ -78,6 +85,7 @@ def build_scorecard(
     strengths: list[str] = []
     for order, c in enumerate(rubric.criteria):
         levels: list[int] = []
+        turns: list[int] = []  # the turn of each level
         undone: list[int] = []  # levels of the turns where one of the criterion's triggers fired
         turn_gaps: list[tuple[float, int, int, str]] = []
         touched = False
@@ -87,6 +95,7 @@ def build_scorecard(
             if level is None:
                 continue
             levels.append(level)
+            turns.append(turn)
             # a turn that escalated (a trigger this criterion watches for) is the more urgent fix
             urgent = any(s.kind in TRIGGER_SIGNALS and s.kind in c.signals for s in a.signals)
             if urgent:
@@ -117,7 +126,7 @@ def build_scorecard(
             weighted += c.weight * percent
             total_weight += c.weight
             if percent >= _STRENGTH_AT:
-                strengths.append(f"{c.name}: {percent:.0f}% over {len(levels)} turn(s).")
+                strengths.append(_strength(c.name, c.aggregate, percent, levels, turns))
     overall = round(weighted / total_weight, 1) if total_weight else 0.0
     critical = _critical(rubric, assessments, scenario)
     return Scorecard(
