@@ -256,3 +256,26 @@ def test_a_best_strength_points_at_its_turn(core: Rubric, scorer: OfflineScorer)
     ]
     card = build_scorecard(rubric=core, rubric_version="1.0", assessments=turns)
     assert "Probing: 100%, at its best on turn 2." in card.strengths
+
+
+def test_a_disclosure_never_made_is_no_strength(
+    qa: Rubric, scenario: Scenario, scorer: OfflineScorer
+) -> None:
+    two = scenario.model_copy(
+        update={
+            "required_disclosures": [
+                *scenario.required_disclosures,
+                scenario.required_disclosures[0].model_copy(
+                    update={"id": "fees", "description": "The fees", "cues": ["there is no fee"]}
+                ),
+            ]
+        }
+    )
+    turns = _session(
+        scorer, qa, ["Sorry about the double charge. This chat is recorded.", "Anything else?"], two
+    )
+    card = build_scorecard(rubric=qa, rubric_version="1.0", assessments=turns, scenario=two)
+    assert [h.id for h in card.critical_failures] == ["missing-disclosure"]
+    disclosure = _summary(card, "disclosure")
+    assert disclosure.percent == 50.0  # one of the two made: not the 100 % of the turns that made one
+    assert not any(s.startswith("Required disclosures") for s in card.strengths)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from simcoach.content.rubric import Aggregate, CriticalRule, Rubric
 from simcoach.content.scenario import Scenario
-from simcoach.content.vocabulary import TRIGGER_SIGNALS, SignalKind
+from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, SignalKind
 from simcoach.scoring.models import (
     CriterionSummary,
     CriticalFailureHit,
@@ -46,6 +46,15 @@ def _strength(name: str, aggregate: Aggregate, percent: float, levels: list[int]
     return f"{name}: {percent:.0f}% over {len(levels)} turn(s)."
 
 
+def _disclosed_share(assessments: Sequence[TurnAssessment], scenario: Scenario | None) -> float | None:
+    """The share of the scenario's required disclosures made so far (None when it requires none)."""
+    if scenario is None or not scenario.required_disclosures:
+        return None
+    made = {s.detail for a in assessments for s in a.of(SignalKind.disclosure_made)}
+    required = scenario.required_disclosures
+    return sum(1 for d in required if d.id in made) / len(required)
+
+
 def _critical(
     rubric: Rubric, assessments: Sequence[TurnAssessment], scenario: Scenario | None
 ) -> list[CriticalFailureHit]:
@@ -83,6 +92,7 @@ def build_scorecard(
     weighted = 0.0
     total_weight = 0.0
     strengths: list[str] = []
+    disclosed = _disclosed_share(assessments, scenario)
     for order, c in enumerate(rubric.criteria):
         levels: list[int] = []
         turns: list[int] = []  # the turn of each level
@@ -105,6 +115,9 @@ def build_scorecard(
                 turn_gaps.append((-gap * c.weight * (1.5 if urgent else 1.0), turn, order, c.id))
         mean = sum(levels) / len(levels) if levels else None
         value = _session_level(c.aggregate, levels, undone) if levels else None
+        if value is not None and c.measure is Measure.disclosure and disclosed is not None:
+            # the turns score the disclosures they make; one never made caps the session's share
+            value = min(value, disclosed * c.max_level)
         percent = round(100.0 * value / c.max_level, 1) if value is not None else None
         if percent is None or percent < 100.0:  # a "best" skill shown in full leaves nothing to fix
             gaps.extend(turn_gaps)
