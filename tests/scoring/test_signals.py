@@ -846,3 +846,16 @@ def test_not_knowing_what_to_do_is_a_struggle() -> None:
 )
 def test_sarcasm_is_heard(said: str, sarcastic: bool) -> None:
     assert customer_view(said).sarcastic is sarcastic
+
+
+@pytest.mark.parametrize(
+    ("said", "closing"),
+    [
+        ("No, that's all, thanks.", True),
+        ("That's it, cheers.", True),
+        # "that's all" after a sentence ends the subject, not the conversation
+        ("Things are tight. That's all.", False),
+    ],
+)
+def test_a_customer_closes_with_that_is_all_only_as_an_answer(said: str, closing: bool) -> None:
+    assert customer_view(said).closing is closing
