@@ -279,3 +279,14 @@ def test_a_disclosure_never_made_is_no_strength(
     disclosure = _summary(card, "disclosure")
     assert disclosure.percent == 50.0  # one of the two made: not the 100 % of the turns that made one
     assert not any(s.startswith("Required disclosures") for s in card.strengths)
+
+
+def test_a_best_criterions_improvement_points_at_its_best_turn(core: Rubric, scorer: OfflineScorer) -> None:
+    # the closed question is where an open one would have raised probing; the refund turn needed none
+    turns = [
+        score(scorer, core, "Is the account overdrawn now?", UPSET),
+        score(scorer, core, "I'm refunding the duplicate now; it reaches your card by Friday.", UPSET),
+    ]
+    card = build_scorecard(rubric=core, rubric_version="1.0", assessments=turns)
+    assert _summary(card, "probing").percent == 50.0
+    assert [imp.turn for imp in card.improvements if imp.criterion_id == "probing"] == [0]

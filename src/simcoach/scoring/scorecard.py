@@ -46,13 +46,35 @@ def _strength(name: str, aggregate: Aggregate, percent: float, levels: list[int]
     return f"{name}: {percent:.0f}% over {len(levels)} turn(s)."
 
 
+def _best_gap(
+    cid: str,
+    order: int,
+    weight: float,
+    share: float,
+    levels: list[int],
+    turns: list[int],
+    undone: list[tuple[int, int]],
+) -> list[tuple[float, int, int, str]]:
+    """A "best" criterion's one gap: at the turn that undid it, else at its best turn (where doing better
+    would raise the score); none when it was shown in full."""
+    if share >= 1.0:
+        return []
+    if undone:
+        return [(-(1.0 - share) * weight * 1.5, min(undone)[1], order, cid)]
+    return [(-(1.0 - share) * weight, turns[levels.index(max(levels))], order, cid)]
+
+
 def _disclosed_share(assessments: Sequence[TurnAssessment], scenario: Scenario | None) -> float | None:
     """The share of the scenario's required disclosures made so far (None when it requires none)."""
     if scenario is None or not scenario.required_disclosures:
         return None
-    made = {s.detail for a in assessments for s in a.of(SignalKind.disclosure_made)}
+    made = _disclosures_made(assessments)
     required = scenario.required_disclosures
     return sum(1 for d in required if d.id in made) / len(required)
+
+
+def _disclosures_made(assessments: Sequence[TurnAssessment]) -> set[str]:
+    return {s.detail for a in assessments for s in a.of(SignalKind.disclosure_made)}
 
 
 def _critical(
@@ -63,7 +85,7 @@ def _critical(
         if rule.rule is CriticalRule.missing_required_disclosure:
             if scenario is None or not scenario.required_disclosures:
                 continue
-            made = {s.detail for a in assessments for s in a.of(SignalKind.disclosure_made)}
+            made = _disclosures_made(assessments)
             missing = [d for d in scenario.required_disclosures if d.id not in made]
             if missing:
                 names = "; ".join(d.description for d in missing)
@@ -96,7 +118,7 @@ def build_scorecard(
     for order, c in enumerate(rubric.criteria):
         levels: list[int] = []
         turns: list[int] = []  # the turn of each level
-        undone: list[int] = []  # levels of the turns where one of the criterion's triggers fired
+        undone: list[tuple[int, int]] = []  # (level, turn) where one of the criterion's triggers fired
         turn_gaps: list[tuple[float, int, int, str]] = []
         touched = False
         for turn, a in enumerate(assessments):
@@ -109,17 +131,19 @@ def build_scorecard(
             # a turn that escalated (a trigger this criterion watches for) is the more urgent fix
             urgent = any(s.kind in TRIGGER_SIGNALS and s.kind in c.signals for s in a.signals)
             if urgent:
-                undone.append(level)
+                undone.append((level, turn))
             gap = (c.max_level - level) / c.max_level
             if gap > 0:
                 turn_gaps.append((-gap * c.weight * (1.5 if urgent else 1.0), turn, order, c.id))
         mean = sum(levels) / len(levels) if levels else None
-        value = _session_level(c.aggregate, levels, undone) if levels else None
+        value = _session_level(c.aggregate, levels, [lv for lv, _ in undone]) if levels else None
         if value is not None and c.measure is Measure.disclosure and disclosed is not None:
             # the turns score the disclosures they make; one never made caps the session's share
             value = min(value, disclosed * c.max_level)
         percent = round(100.0 * value / c.max_level, 1) if value is not None else None
-        if percent is None or percent < 100.0:  # a "best" skill shown in full leaves nothing to fix
+        if c.aggregate is Aggregate.best and value is not None:
+            gaps.extend(_best_gap(c.id, order, c.weight, value / c.max_level, levels, turns, undone))
+        else:
             gaps.extend(turn_gaps)
         summaries.append(
             CriterionSummary(
