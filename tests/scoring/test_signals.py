@@ -317,6 +317,9 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "same for lots of people",
     ),
     (K.reassurance, UPSET, "Sounds like you're doing all the right things.", "doing all the right things"),
+    (K.reassurance, UPSET, "It will be refunded, I can assure you.", "I can assure you"),
+    (K.reassurance, UPSET, "You have done very well to spot it. Don't get discouraged.", "done very well"),
+    (K.reassurance, UPSET, "You've already taken a big step by ringing us.", "taken a big step"),
     (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
     (K.explanation, UPSET, "The second charge was due to a retry on our side.", "due to"),
     (K.calm_down, UPSET, "Please don't use capitals, I am trying to help.", "don't use capitals"),
@@ -441,6 +444,12 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.closed_question, UPSET, "I can add a credit to the account. Would that help?"),  # acceptance check
         (K.calm_down, UPSET, "I'd never tell you to calm down; let me fix this."),
         (K.understand_but, UPSET, "I know it's hard, but I'll sort it out for you today."),
+        # hope after the "but" is no refusal
+        (
+            K.understand_but,
+            UPSET,
+            "I know it's really hard, but I think you will work things out with the bank.",
+        ),
         (K.feeling_reflection, UPSET, "Don't worry, I'm on it."),
         # "I feel as though…" is the agent's opinion; "make her feel as if…" a third person's
         (K.feeling_reflection, UPSET, "I feel as though you did the right thing calling us."),

@@ -45,7 +45,11 @@ _EMPATHY_WORD = LEXICON.compile(
 # a clause after "but" that brings good news or a way forward ("…but the refund is already on its way")
 _GOOD_NEWS = LEXICON.compile(
     r"\W*(?:the good news|good news|luckily|thankfully|happily|here's what"
-    r"|there(?:'s| is) (?:something|a way|an option|another option|one thing)"
+    r"|there(?:'s| is) (?:something|a way|an option|another option|one thing|hope|light)"
+    # "…but I think you'll work things out": hope after the "but", not a refusal
+    r"|(?:i (?:think|believe|know|bet|reckon) |i'm sure |i am sure )?"
+    r"(?:you|you guys|things|it|this|everything)(?:'ll| will| are going to| is going to| can)"
+    r" (?:work|get|be|find|make|turn|improve|pull|sort)\b"
     r"|(?:the|your) \w+ (?:is|are|has been|have been) (?:already )?(?:on (?:its|their) way|sent|issued|"
     r"processed|booked|fixed|sorted|approved))"
 )
