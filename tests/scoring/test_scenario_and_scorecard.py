@@ -290,3 +290,18 @@ def test_a_best_criterions_improvement_points_at_its_best_turn(core: Rubric, sco
     card = build_scorecard(rubric=core, rubric_version="1.0", assessments=turns)
     assert _summary(card, "probing").percent == 50.0
     assert [imp.turn for imp in card.improvements if imp.criterion_id == "probing"] == [0]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("I understand.", "a generic acknowledgement"),
+        ("The second charge happened because the payment was retried.", "an explanation or an alternative"),
+    ],
+)
+def test_a_level_one_deescalation_says_what_earned_it(
+    text: str, why: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    got = score(scorer, core, text, UPSET).scores["deescalation"]
+    assert got.level == 1
+    assert got.reason.startswith(why), got.reason

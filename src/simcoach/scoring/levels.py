@@ -209,7 +209,14 @@ def deescalation(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
         ev = specific[:1] + own[:1] + step[:1] + when[:1] + generic[:1] + extra[:1]
         return Judgement(min(2, top), ev, 0.75, "specific acknowledgement, ownership or a timed step")
     if generic or extra or step:
-        return Judgement(min(1, top), (generic + extra + step)[:2], 0.7, "a generic acknowledgement")
+        why = (
+            "a generic acknowledgement"
+            if generic
+            else "an explanation or an alternative, with no acknowledgement"
+            if extra
+            else "a next step, with no time frame or acknowledgement"
+        )
+        return Judgement(min(1, top), (generic + extra + step)[:2], 0.7, why)
     return Judgement(0, [], 0.7, "nothing that lowers the temperature")
 
 
