@@ -461,6 +461,8 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # what the agent found on the account is information, not a stock phrase of empathy
         (K.stock_frame, UPSET, "I can see there's a second charge on the 3rd."),
         (K.stock_frame, UPSET, "May I know what happened when you saw the second charge?"),  # asks
+        # "what you have been doing" is a topic, not praise
+        (K.reassurance, UPSET, "Send us what you have been doing with the account this month."),
         (K.understanding_check, UPSET, "I understand what you are saying about the overdraft."),
         (K.feeling_reflection, UPSET, "The envelope was empty when it reached you?"),  # a thing, not a person
         (K.stock_frame, UPSET, "I can see your account went overdrawn on the 4th."),
