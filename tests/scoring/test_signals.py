@@ -318,6 +318,10 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     ),
     (K.reassurance, UPSET, "Sounds like you're doing all the right things.", "doing all the right things"),
     (K.reassurance, UPSET, "It will be refunded, I can assure you.", "I can assure you"),
+    # "myself", "my end", "my manager", "my best": the agent owning the customer's problem
+    (K.ownership, UPSET, "I'll chase the refund myself today.", "I'll chase"),
+    (K.ownership, UPSET, "I'll speak to my manager about the charge now.", "I'll speak"),
+    (K.ownership, UPSET, "I'll do my best to get the charge reversed.", "I'll do"),
     (K.reassurance, UPSET, "You have done very well to spot it. Don't get discouraged.", "done very well"),
     (K.reassurance, UPSET, "You've already taken a big step by ringing us.", "taken a big step"),
     (K.explanation, UPSET, "That happened because the payment was retried.", "because"),
@@ -461,6 +465,8 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # what the agent found on the account is information, not a stock phrase of empathy
         (K.stock_frame, UPSET, "I can see there's a second charge on the 3rd."),
         (K.stock_frame, UPSET, "May I know what happened when you saw the second charge?"),  # asks
+        # the agent's own plans are no ownership of the customer's problem
+        (K.ownership, UPSET, "It was good to talk. I'm going to hug my sons a bit harder tonight."),
         # "what you have been doing" is a topic, not praise
         (K.reassurance, UPSET, "Send us what you have been doing with the account this month."),
         (K.understanding_check, UPSET, "I understand what you are saying about the overdraft."),

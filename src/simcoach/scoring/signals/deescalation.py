@@ -168,6 +168,19 @@ def apology_signals(t: TurnInput) -> list[Signal]:
     return out
 
 
+_MY_OWN = LEXICON.compile(
+    # "I'll chase it myself", "on my end", "my manager": the agent owning the customer's problem
+    r"\b(?:my(?! (?:manager|supervisor|team|colleague|colleagues|team leader|line manager|boss|department"
+    r"|end|side|system|notes|screen|records|best)\b)|mine)\b"
+)
+_YOU = LEXICON.compile(r"\b(?:you|your|yours|you're|you'll|you've|you'd)\b")
+
+
+def _own_life(clause: str) -> bool:
+    """Whether an "I'll…" clause is about the agent's own life: "my…" and nothing of the customer's."""
+    return _MY_OWN.search(clause) is not None and _YOU.search(clause) is None
+
+
 def support_signals(t: TurnInput) -> list[Signal]:
     """Validation, ownership, next step, time frame, vague timeline, reassurance, explanation, alternative."""
     a = t.agent
@@ -199,8 +212,10 @@ def support_signals(t: TurnInput) -> list[Signal]:
     own = a.search("ownership")
     if own and negated_before(low, own.start(), 40):
         own = None  # "that isn't something I can do" owns nothing
+    s = a.sentence_at(own.start()) if own else None
+    if own and _own_life(low[own.start() : s.end if s is not None else own.end()]):
+        own = None  # "I'm going to hug my sons tonight": the agent's own plans, not the customer's problem
     if own:
-        s = a.sentence_at(own.start())
         end = s.end if s is not None else own.end()
         out.append(sig(SignalKind.ownership, a, own.start(), end))
     commit = own if own is not None else _COMMIT.search(low)
