@@ -465,6 +465,8 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # what the agent found on the account is information, not a stock phrase of empathy
         (K.stock_frame, UPSET, "I can see there's a second charge on the 3rd."),
         (K.stock_frame, UPSET, "May I know what happened when you saw the second charge?"),  # asks
+        # a goodbye's well-wish is courtesy, like "good luck"
+        (K.reassurance, UPSET, "Thanks for calling, I hope you have a great day!"),
         # the agent's own plans are no ownership of the customer's problem
         (K.ownership, UPSET, "It was good to talk. I'm going to hug my sons a bit harder tonight."),
         # "what you have been doing" is a topic, not praise
