@@ -465,6 +465,12 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # what the agent found on the account is information, not a stock phrase of empathy
         (K.stock_frame, UPSET, "I can see there's a second charge on the 3rd."),
         (K.stock_frame, UPSET, "May I know what happened when you saw the second charge?"),  # asks
+        # an answer about the agent shares the customer's words without reflecting them
+        (
+            K.content_reflection,
+            [customer("Do you have the premium package on your account?")],
+            "No, I do not have the premium package.",
+        ),
         # a goodbye's well-wish is courtesy, like "good luck"
         (K.reassurance, UPSET, "Thanks for calling, I hope you have a great day!"),
         # the agent's own plans are no ownership of the customer's problem

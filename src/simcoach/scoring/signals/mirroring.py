@@ -43,7 +43,9 @@ _SUGGESTION = LEXICON.compile(
 )
 # the agent talking about their own experience (self-disclosure), not about the customer
 _SELF = LEXICON.compile(
-    r"^\W*(?:my|our|me too|as a \w+ myself|i (?:was|had|have|went|used|also|too|did|got|remember|lost|"
+    # "No, I do not have the premium package": an answer about the agent, whatever words it shares
+    r"^\W*(?:(?:no|yes|yeah|nope|yep),? )?(?:my|our|me too|as a \w+ myself|"
+    r"i (?:was|had|have|went|used|also|too|did|do not have|don't have|got|remember|lost|"
     r"suffer|suffered|struggle|struggled|failed|"
     r"myself|once|personally|drink|eat|live|work|use|go|love|like|enjoy|hate|can relate|relate|"
     r"really (?:like|love|enjoy))|i'm (?:also|too|the same)|i've (?:been|had|done|also|never|always|found|"
