@@ -318,6 +318,9 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     ),
     (K.reassurance, UPSET, "Sounds like you're doing all the right things.", "doing all the right things"),
     (K.reassurance, UPSET, "It will be refunded, I can assure you.", "I can assure you"),
+    # technical support's own steps are next steps
+    (K.next_step, UPSET, "Let me run a line test now; it takes two minutes.", "Let me run a line test now"),
+    (K.next_step, UPSET, "I'll restart the router from here in a moment.", "I'll restart the router"),
     # "myself", "my end", "my manager", "my best": the agent owning the customer's problem
     (K.ownership, UPSET, "I'll chase the refund myself today.", "I'll chase"),
     (K.ownership, UPSET, "I'll speak to my manager about the charge now.", "I'll speak"),
