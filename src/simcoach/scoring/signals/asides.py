@@ -5,7 +5,7 @@ from __future__ import annotations
 from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal
-from simcoach.scoring.signals.probing import _WH_WORD, _slot
+from simcoach.scoring.signals.probing import WH_WORD, value_slot
 from simcoach.scoring.text import Analysed, Sentence
 
 _P = LEXICON.patterns
@@ -51,8 +51,8 @@ def drop_asides(a: Analysed, signals: list[Signal]) -> list[Signal]:
         for s in signals
         if s.kind is kind
         and s.span is not None
-        and not _slot(low := s.span.text.lower())
-        and _WH_WORD.match(low) is None
+        and not value_slot(low := s.span.text.lower())
+        and WH_WORD.match(low) is None
     ]
     if not closed:
         return signals

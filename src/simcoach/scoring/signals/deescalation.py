@@ -127,7 +127,7 @@ def _specific_weight(t: TurnInput, lo: int, hi: int, cust: set[str]) -> tuple[fl
 
 
 def _names_the_fault(a: Analysed, lo: int, hi: int) -> bool:
-    """Whether ``low[lo:hi]`` names something gone wrong ("didn't", "late", "twice") or how hard it is
+    """Whether ``a.low[lo:hi]`` names something gone wrong ("didn't", "late", "twice") or how hard it is
     ("losing a pet is so hard"), when none of the customer's own words does."""
     return _P["complaint_cue"].search(a.low, lo, hi) is not None or a.feels_within(lo, hi)
 

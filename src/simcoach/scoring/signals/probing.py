@@ -48,7 +48,8 @@ _ELICIT_WORDS = frozenset(
 # Without a question mark only clear interrogative syntax counts: "do that and stay positive" is an
 # instruction and "when done, you're done" a statement; "is the refund through" and "how long ago did it
 # arrive" ask.
-_WH_WORD = LEXICON.compile(r"^(?:what|what's|which|when|where|who|who's|whose|whom|how|how's|why)\b")
+# a question's opening wh-word (also read by the asides: a wh-question asks whatever came before it)
+WH_WORD = LEXICON.compile(r"^(?:what|what's|which|when|where|who|who's|whose|whom|how|how's|why)\b")
 _IMPERATIVE_DO = re.compile(r"^do (?:that|this|it|those|these|the|so|something|anything|your|my)\b")
 _CLEAR_WHEN = LEXICON.compile(
     r"^(?:when|where)(?: (?!there\b|it\b|this\b|that\b)[a-z]+)?"  # "when there is…" is a statement
@@ -249,7 +250,8 @@ def find_questions(a: Analysed) -> list[Question]:
 _YOUR_SLOT = re.compile(r"\byour (?:[\w-]+ )?(?:" + _P["closed_slot"].pattern + ")")
 
 
-def _slot(text: str) -> str | None:
+def value_slot(text: str) -> str | None:
+    """The kind of value a question asks for ("email", "postcode", "date", "name", "address", "number")."""
     m = _P["closed_slot"].search(text)
     if not m:
         return None
@@ -281,7 +283,7 @@ def probing_signals(t: TurnInput, questions: list[Question]) -> list[Signal]:
         if q.leading:
             out.append(sig(SignalKind.leading_question, a, q.start, q.end))
             continue
-        slot = _slot(seg)
+        slot = value_slot(seg)
         if slot is not None and q.role == "check" and _YOUR_SLOT.search(seg) is None:
             slot = None
         asks = slot is not None and (q.marked or _REQUEST.search(seg) is not None)
