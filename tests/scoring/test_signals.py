@@ -474,6 +474,12 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
             [customer("Do you have the premium package on your account?")],
             "No, I do not have the premium package.",
         ),
+        # the closing question QA forms ask for is no script
+        (
+            K.scripted_delivery,
+            [customer("Brilliant, that's sorted then. Thanks so much.")],
+            "You're welcome, glad we got there. Is there anything else I can help you with today?",
+        ),
         # a goodbye's well-wish is courtesy, like "good luck"
         (K.reassurance, UPSET, "Thanks for calling, I hope you have a great day!"),
         # the agent's own plans are no ownership of the customer's problem
