@@ -138,6 +138,9 @@ PROBES = [
     "If I may can I ask you if anyone was home on Tuesday?",
     "May I know the reason the engineer gave for missing the visit?",
     "Would you mind possibly telling me a bit more about the second visit?",
+    # an imperative request for a value asks as surely as "What's your order number?"
+    "Please provide your order number so I can track the parcel.",
+    "Thanks. Could you confirm the postcode on the account.",
     # "that" opening a clause: the customer's account asked for, not "would that help?"
     "Do you think that the engineer might be at the wrong address?",
 ]

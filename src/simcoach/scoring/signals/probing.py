@@ -175,6 +175,13 @@ def _role(clause: str) -> str:
     return "probe"
 
 
+_VALUE_REQUEST = re.compile(
+    r"^\W*(?:(?:ok|okay|thanks|thank you|great|right|sure),? )?(?:please |can you |could you |would you )?"
+    r"(?:kindly )?(?:provide|give|send|confirm|tell|share|let me (?:have|know))(?: me)?(?: with)?"
+    r" (?:your|the)\b"
+)
+
+
 def find_questions(a: Analysed) -> list[Question]:
     """Every question clause and elicitation in the text, in order, with its role."""
     out: list[Question] = []
@@ -225,6 +232,10 @@ def find_questions(a: Analysed) -> list[Question]:
             found = Question(s.start + skip, s.end, _CLOSED, leading, False, True, False, role)
             if role == "probe":
                 found = Question(s.start + skip, s.end, _CLOSED, leading, False, True, False, "declarative")
+        if found is None and not s.question_mark and _VALUE_REQUEST.match(seg) and value_slot(seg):
+            # "Please provide your order number." asks for a value as surely as "What's your order number?"
+            skip = _strip_markers(seg)
+            found = Question(s.start + skip, s.end, _CLOSED, leading, False, False, True, "probe")
         if found is None and elicit_words:
             skip = _strip_markers(seg)
             m = _P["elicitation"].match(seg[skip:])
