@@ -497,3 +497,16 @@ def test_a_long_message_is_said_back_with_what_went_wrong_not_only_its_preamble(
     said: str, restated: str, core: Rubric, scorer: OfflineScorer
 ) -> None:
     assert _lines(scorer, core, said)["mirroring"] == f"So {restated}. Have I got that right?"
+
+
+def test_once_the_story_was_asked_for_the_probe_asks_what_matters(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    context = [
+        customer("My parcel never came."),
+        agent("I'm sorry - can you walk me through what happened?"),
+        customer("The tracking says delivered on Tuesday but it isn't here, and I've looked everywhere."),
+    ]
+    line = score(scorer, core, "OK.", context).scores["probing"].feedback.better_line
+    assert "walk me through what happened" not in line  # she just did
+    assert line.endswith("What matters most to you in getting this sorted?"), line

@@ -51,6 +51,13 @@ _DISCLOSURE = Measure.disclosure  # read once: see members()
 _NONE: frozenset[str] = frozenset()
 
 
+_STORY = "Can you walk me through what happened, so I can put it right?"
+_STAKE = "What matters most to you in getting this sorted?"
+# the agent already asked for the customer's account: the next probe is about what is at stake
+_INVITED = LEXICON.compile(
+    r"\b(?:what happened|what's happened|what has happened|walk me through|tell me (?:more|a bit|about)"
+    r"|what's been happening|what's going on|what is going on)\b"
+)
 _OPENING = "Hi, thanks for getting in touch. What's been happening, and how can I help?"
 _INVITATION = "Can you tell me a bit more about what's been happening, so I can help?"
 _CLOSING = (
@@ -89,7 +96,8 @@ def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = 
         if not t.agents:
             return _OPENING
         return _CLOSING if last[1].closing else _INVITATION
-    return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset)
+    invited = measure is Measure.probing and any(_INVITED.search(e.low) for e in t.agents)
+    return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset, invited)
 
 
 def _disclosure_line(t: TurnInput, disclosed_now: frozenset[str]) -> str:
@@ -174,8 +182,12 @@ def _line(
     condoled: bool = False,
     recent: tuple[str, ...] = (),
     upset: str = "",
+    invited: bool = False,
 ) -> str:
-    """The better line for one measure and one customer message (cached: batch runs repeat contexts)."""
+    """The better line for one measure and one customer message (cached: batch runs repeat contexts).
+
+    ``invited``: the agent already asked for the story, so a probe asks what matters, not what happened.
+    """
     g = gist(text, 14)
     # the customer asked or said what they want: say it back, and apologise for nothing
     asks = _WANTS.match(g) is not None
@@ -189,11 +201,12 @@ def _line(
     if measure is Measure.probing:
         if asks:
             return f"Of course: {g}. So I get it right, can you tell me a bit more about what you need?"
+        ask = _STAKE if invited else _STORY
         # a fragment leads: "Off since last night - can you walk me through…", not "You mentioned off…"
         if g and not is_clause(g):
-            return f"{g[:1].upper()}{g[1:]} - can you walk me through what happened, so I can put it right?"
+            return f"{g[:1].upper()}{g[1:]} - {ask[:1].lower()}{ask[1:]}"
         about = f"You mentioned {g}. " if g else ""
-        return f"{about}Can you walk me through what happened, so I can put it right?"
+        return f"{about}{ask}"
     if measure is Measure.mirroring:
         # the feeling named beside the facts, in words of our own: said back only in theirs, it is an echo
         felt = ", and that's a lot to deal with" if felt_in_gist else ""
