@@ -474,6 +474,9 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
             [customer("Do you have the premium package on your account?")],
             "No, I do not have the premium package.",
         ),
+        # "nothing" negates: no feeling reflected, no ownership claimed
+        (K.feeling_reflection, UPSET, "There is nothing to be ashamed of in asking for help."),
+        (K.ownership, UPSET, "There's nothing more I can do until the bank replies."),
         # the closing question QA forms ask for is no script
         (
             K.scripted_delivery,
