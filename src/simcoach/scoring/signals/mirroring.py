@@ -17,125 +17,22 @@ from simcoach.scoring.signals import (
 )
 from simcoach.scoring.signals.feeling import Framing, feeling_reflections
 from simcoach.scoring.signals.literal import literal_feeling_word
+from simcoach.scoring.signals.mirroring_phrases import (
+    ADVICE_WORDS,
+    FRAME_TAIL,
+    LEAD_MIN,
+    PARAPHRASE,
+    PROBE_START,
+    SELF,
+    STOCK_WORDS,
+    STORY_GOES_ON,
+    SUBORDINATE,
+    SUGGESTION,
+    SUMMARY_WORDS,
+    WISH,
+)
 from simcoach.scoring.text import Analysed, Sentence, Token
 
-_P = LEXICON.patterns
-# A sentence that advises is not a reflection, whatever words of the customer's it reuses. "Maybe you…"
-# advises only with a modal ("maybe you could…"): "maybe you're worried that…" is a tentative reflection.
-_SUGGESTION = LEXICON.compile(
-    # "the best you could be", "everything you could" praise what was done; they advise nothing
-    r"\b(?:(?:maybe|perhaps) you (?:could|should|can|might|may|need|want to|try|consider|would)|"
-    r"(?<!best )(?<!all )(?<!everything )(?<!anything )you could|"
-    # "you should have been refunded", "money you should never have lost": what ought to have happened
-    r"you (?:might|may) (?:want|try|consider|like)|you should(?!'ve| (?:never |not )?have\b)|you need to|"
-    r"you ought to|"
-    r"have you (?:tried|considered|thought)|why don't you|why not|(?:^|(?<=[.!?]\s))\W*try (?:to|and)|"
-    r"i (?:would )?suggest|"
-    r"i (?:would )?recommend|i'd (?:suggest|recommend)|if i were you|what if you|it might help|"
-    r"it might be (?:worth\w*|a good idea|an idea|helpful|useful|best|better|easier|wise|good|nice|"
-    r"an option)|"
-    r"it may help|you can (?:always |also )?try|consider|(?:^|(?<=[.!?]\s))\W*(?:if|whenever|anytime) you|"
-    r"it (?:also |really |often |usually |sometimes )?helps? (?:to|if)|make sure (?:you|to)|"
-    r"it's (?:a good idea|worth|best|important) (?:to|that you)|"
-    r"one (?:possible |good )?(?:solution|option|idea)|"
-    r"i (?:would|'d) (?:definitely |probably |also )?(?:try|spend|talk|speak|go|look|get|start)|"
-    r"i think (?:you should|it's important|it would be (?:good|best|wise|a good idea|helpful)))\b"
-)
-# the agent talking about their own experience (self-disclosure), not about the customer
-_SELF = LEXICON.compile(
-    # "No, I do not have the premium package": an answer about the agent, whatever words it shares
-    r"^\W*(?:(?:no|yes|yeah|nope|yep),? )?(?:my|our|me too|as a \w+ myself|"
-    r"i (?:was|had|have|went|used|also|too|did|do not have|don't have|got|remember|lost|"
-    r"suffer|suffered|struggle|struggled|failed|"
-    r"myself|once|personally|drink|eat|live|work|use|go|love|like|enjoy|hate|can relate|relate|"
-    r"really (?:like|love|enjoy))|i'm (?:also|too|the same)|i've (?:been|had|done|also|never|always|found|"
-    r"tried|gone|struggled|dealt|felt|lost|suffered|experienced|gotten|got)|when i|"
-    r"we (?:were|had|have|went|used|did|also))\b"
-)
-_STORY_GOES_ON = LEXICON.compile(
-    r"^\W*(?:it|that|which)(?: was|'s been| has been| had been| wasn't| was not)\b"
-)
-_WISH = LEXICON.compile(
-    r"\b(?:hope|wish)(?: that)? you(?:'re| are|'ll| will)? (?:feel|feeling|get|getting|be)\b"
-)
-_PROBE_START = LEXICON.compile(
-    r"^\W*(?:what|how|why|when|where|which|who|do|does|did|can|could|would|will|have|has)\b"
-)
-_SUBORDINATE = LEXICON.compile(
-    r"\W*(?:as|while|once|when|whenever|if|since|apart from|after|before|until|because|although|though|"
-    r"given|now that|in case|besides|other than|except)\b"
-)
-_LEAD_MIN = 2  # content words a statement before a question needs to be read as a reflection
-_FRAME_TAIL = frozenset({"correctly", "right", "properly"})  # "if I understand correctly:" is still a frame
-_PARAPHRASE = LEXICON.compile(
-    r"(?:it sounds|it seems|sounds like|sounds as|seems like|so,? you|so,? your|you mean|you're saying|"
-    r"you are saying|are you saying|do you mean|"
-    # "I can tell you're stressed" perceives; "I can tell you one thing" informs, and "I can tell you're a
-    # caring person" affirms
-    r"i can tell (?:that )?you(?:(?:'re| are)(?! (?:a|an|such)\b)|'ve| have| had| really| must| seem| feel|"
-    r" felt| might| do| miss)|"
-    r"you feel|you felt|you're feeling|you are feeling|you seem|you sound|what i'm hearing|what i hear|"
-    r"if i understand|from what you|i hear you|i (?:get|have) the (?:sense|feeling|impression)|i sense|"
-    r"i'm sensing|i can sense|(?:so |just )?to (?:clarify|recap|sum up|summari|check|make sure|be sure)|"
-    r"let me|if i|i gather|i take it)"
-)
-# word gates: a pattern can only match a turn that holds one of these words (a set test before a scan)
-_SUMMARY_WORDS = frozenset(
-    {"clarify", "recap", "sum", "summarise", "summarize", "understood", "understand", "right"}
-)
-_STOCK_WORDS = frozenset(
-    [
-        "understand",
-        "hear",
-        "get",
-        "appreciate",
-        "know",
-        "see",
-        "empathise",
-        "empathize",
-        "sympathise",
-        "sympathize",
-        "feel",
-        "hearing",
-    ]
-)
-_ADVICE_WORDS = frozenset(
-    [
-        "maybe",
-        "perhaps",
-        "could",
-        "might",
-        "should",
-        "need",
-        "tried",
-        "considered",
-        "thought",
-        "why",
-        "try",
-        "suggest",
-        "recommend",
-        "if",
-        "whenever",
-        "anytime",
-        "what",
-        "help",
-        "may",
-        "can",
-        "consider",
-        "ought",
-        "helps",
-        "sure",
-        "worth",
-        "important",
-        "best",
-        "solution",
-        "option",
-        "idea",
-        "would",
-        "i'd",
-        "think",
-    ]
-)
 _COPY_RUN = 7  # a copied run of this many words is parroting, not reflecting
 _OWN_WORDS = 3  # content words outside the quoted runs that make a sentence a paraphrase
 
@@ -191,7 +88,7 @@ def _clauses(
         k = next((i for i in range(s.first, s.last) if tokens[i].start >= q), s.last)
         lead = sum(1 for tok in tokens[s.first : k] if tok.content)
         named = any(s.start <= f < q for f in feeling_at)
-        if (lead < _LEAD_MIN and not named) or _SUBORDINATE.match(a.low, s.start) is not None:
+        if (lead < LEAD_MIN and not named) or SUBORDINATE.match(a.low, s.start) is not None:
             # "Oh no, what happened?" holds nothing to reflect; "While you wait, is there…?" is one question
             out.append(s)
             probes.add(s.start)
@@ -217,7 +114,7 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
     sents, probe_starts = _clauses(a, probe_at, [m.start() for m in felt])
     lows = a.lows
     checks = _bucket(a.finditer("understanding_check"), sents)  # gated by its own first words
-    summaries = _bucket(a.finditer("summary_frame"), sents) if not _SUMMARY_WORDS.isdisjoint(lows) else {}
+    summaries = _bucket(a.finditer("summary_frame"), sents) if not SUMMARY_WORDS.isdisjoint(lows) else {}
     # a recap that says it is one ("just to check I've understood…", "…, is that right?") may reach back
     # past the last two messages; an unannounced echo of something said long ago is not a reflection
     recent = t.customers[-_RECAP_REACH:] if checks or summaries else t.recent_customers
@@ -234,13 +131,13 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
     for start, m in summaries.items():  # "just to check I've understood…", "so to clarify, you…"
         if start not in frames or m.start() < frames[start].start():
             frames[start] = m
-    stocks = _bucket(a.finditer("stock_frame"), sents) if not _STOCK_WORDS.isdisjoint(lows) else {}
+    stocks = _bucket(a.finditer("stock_frame"), sents) if not STOCK_WORDS.isdisjoint(lows) else {}
     suggestions = (
         _bucket(
-            (m for m in _SUGGESTION.finditer(a.low) if not _said_back(a.low, m, cust_words)),
+            (m for m in SUGGESTION.finditer(a.low) if not _said_back(a.low, m, cust_words)),
             sents,
         )
-        if recent and not _ADVICE_WORDS.isdisjoint(lows)
+        if recent and not ADVICE_WORDS.isdisjoint(lows)
         else {}
     )
     feelings = _bucket(felt, sents) if recent else {}
@@ -259,25 +156,25 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         # "Let me make sure I have this right: you paid twice…" — the colon ends a sentence for the splitter
         carried = None
         if frame is not None and a.low[s.end - 1] == ":":
-            tail = [w for w in words if w.content and w.start >= frame.end() and w.low not in _FRAME_TAIL]
+            tail = [w for w in words if w.content and w.start >= frame.end() and w.low not in FRAME_TAIL]
             carried = None if tail else frame
         lo = min(s.start, frame.start()) if frame is not None else s.start  # quote a carried frame too
         matched = [w for w in words if w.content and w.stem in cust_stems]
         if frame is None and not matched and s.start not in feelings:
             continue  # nothing of the customer's and no frame or feeling: nothing to reflect here
         low = a.low[s.start : s.end]
-        if ("hope" in low or "wish" in low) and _WISH.search(low):
+        if ("hope" in low or "wish" in low) and WISH.search(low):
             continue  # "I hope you feel better soon!" wishes the customer well; it reflects nothing they said
         second = any(w.low in LEXICON.second_person for w in words)
         weight = sum(w.weight for w in {w.stem: w for w in matched}.values())
         advice = suggestions.get(s.start)
         suggestion = advice is not None and not _recapped(a.low, s, advice, summaries.get(s.start), check)
-        self_talk = not second and _SELF.match(low) is not None
+        self_talk = not second and SELF.match(low) is not None
         # a probing question asks even when it contains "you feel"; a rising-tone reflection is not a probe
-        probe = s.start in probe_starts or (frame is None and _PROBE_START.match(low) is not None)
+        probe = s.start in probe_starts or (frame is None and PROBE_START.match(low) is not None)
         about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
         eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
-        paraphrase = frame is not None and _PARAPHRASE.match(a.low, frame.start()) is not None
+        paraphrase = frame is not None and PARAPHRASE.match(a.low, frame.start()) is not None
         if frame is not None and not eligible and paraphrase and not suggestion and not probe:
             # "It sounds like you're being laid off": a paraphrase in the agent's own words shares few
             # of the customer's words; a reflective frame about the customer plus content after it counts
@@ -334,11 +231,11 @@ def _goes_on(a: Analysed, before: Sentence, low: str) -> bool:
     """Whether a sentence goes on with the agent's own story told just before it ("My card was charged
     twice last year. It was a nightmare."): "it" in the past tense is the agent's experience; "it can be
     hard" speaks of the customer's too."""
-    if _STORY_GOES_ON.match(low) is None:
+    if STORY_GOES_ON.match(low) is None:
         return False
     told = a.low[before.start : before.end]
     story = LEXICON.second_person.isdisjoint(w.low for w in a.words(before))
-    return story and _SELF.match(told) is not None
+    return story and SELF.match(told) is not None
 
 
 def _recapped(
