@@ -305,3 +305,19 @@ def test_a_level_one_deescalation_says_what_earned_it(
     got = score(scorer, core, text, UPSET).scores["deescalation"]
     assert got.level == 1
     assert got.reason.startswith(why), got.reason
+
+
+def test_an_override_moves_a_best_criterion_only_at_its_best_turn(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    turns = [
+        score(scorer, core, "Is the account overdrawn now?", UPSET),  # a closed question: probing 1
+        score(scorer, core, "What happened when you saw you had been charged twice?", UPSET),  # open: 2
+    ]
+    plain = _summary(build_scorecard(rubric=core, rubric_version="1", assessments=turns), "probing")
+    other = build_scorecard(rubric=core, rubric_version="1", assessments=turns, overrides={(0, "probing"): 0})
+    best = build_scorecard(rubric=core, rubric_version="1", assessments=turns, overrides={(1, "probing"): 1})
+    assert plain.percent == 100.0
+    assert _summary(other, "probing").percent == 100.0  # not the best turn: the session level stands
+    assert _summary(other, "probing").overridden
+    assert _summary(best, "probing").percent == 50.0  # the best turn marked down: the session follows
