@@ -12,7 +12,7 @@ from typing import NamedTuple
 import snowballstemmer
 
 from simcoach.scoring.lexicon import LEXICON
-from simcoach.scoring.lexicon.gates import Branches, Gate, ascii_only
+from simcoach.scoring.lexicon.gates import Branches, Gate, ascii_only, opens
 
 # possessive repeats: the greedy path is the only one a match can take (nothing follows a word that could
 # make it back off), and the engine skips saving backtracking points for every word (~15% faster)
@@ -30,8 +30,9 @@ _GATES: dict[str, Gate] = {
 _ASCII_ONLY = frozenset(key for key, gate in _GATES.items() if ascii_only(gate))
 _PATTERNS = LEXICON.patterns
 Matcher = Callable[[str, int], "re.Match[str] | None"]
+_PATTERN_OF = {key: LEXICON.feeling if key == _FEELINGS else _PATTERNS[key] for key in _GATES}
 # per gated pattern, its alternatives with their own gates: at a word, only those it opens are tried
-_BRANCHES = {key: Branches.of(LEXICON.feeling if key == _FEELINGS else _PATTERNS[key]) for key in _GATES}
+_BRANCHES = {key: Branches.of(pattern) for key, pattern in _PATTERN_OF.items()}
 
 
 def _gates_of(word: str) -> tuple[tuple[str, Matcher], ...]:
@@ -39,13 +40,10 @@ def _gates_of(word: str) -> tuple[tuple[str, Matcher], ...]:
     "you"), each with the matcher of only the alternatives that may (cached with the word's entry)."""
     bases = (word, word.split("'")[0]) if "'" in word else (word,)
     opened: list[tuple[str, Matcher]] = []
-    for key, (whole, prefixes) in _GATES.items():
-        if any(b in whole or (prefixes and b.startswith(prefixes)) for b in bases):
+    for key, gate in _GATES.items():
+        if opens(gate, bases):
             branches = _BRANCHES[key]
-            if branches is not None:
-                opened.append((key, branches.for_word(bases).match))
-            else:
-                opened.append((key, (LEXICON.feeling if key == _FEELINGS else _PATTERNS[key]).match))
+            opened.append((key, (branches.for_word(bases) if branches else _PATTERN_OF[key]).match))
     return tuple(opened)
 
 

@@ -95,6 +95,13 @@ def first_words(source: str) -> Gate | None:
     return whole, prefixes
 
 
+def opens(gate: Gate, bases: tuple[str, ...]) -> bool:
+    """Whether a word (or its base before "'") is one of the gate's first words or starts with one of its
+    prefixes."""
+    whole, prefixes = gate
+    return any(b in whole or (prefixes and b.startswith(prefixes)) for b in bases)
+
+
 def ascii_only(gate: Gate) -> bool:
     """Whether the gate holds only for ASCII text: a first word may start with a digit, and ``\\d`` also
     matches digits of other scripts, which no word starts with."""
@@ -140,11 +147,7 @@ class Branches:
 
     def for_word(self, bases: tuple[str, ...]) -> re.Pattern[str]:
         """The pattern holding only the alternatives that may start at a word (or its base before "'")."""
-        keep = tuple(
-            i
-            for i, (whole, prefixes) in enumerate(self.gates)
-            if any(b in whole or (prefixes and b.startswith(prefixes)) for b in bases)
-        )
+        keep = tuple(i for i, gate in enumerate(self.gates) if opens(gate, bases))
         if not keep or len(keep) == len(self.gates):
             return self.pattern
         got = self._compiled.get(keep)
