@@ -31,29 +31,25 @@ def _level(
     return score.level, False
 
 
-def _session_level(aggregate: Aggregate, levels: list[int], undone: list[int]) -> float:
-    """The criterion's level for the session (``levels`` is not empty)."""
+def _session_level(
+    aggregate: Aggregate, levels: list[int], best: int, undone: list[tuple[int, int]]
+) -> float:
+    """The criterion's level for the session (``levels`` is not empty; ``best`` is its highest)."""
     if aggregate is Aggregate.best:
         # shown once is shown, unless another turn undid it: "calm down" after a fine apology
-        return float(min([max(levels), *undone]))
+        return float(min([best, *(level for level, _ in undone)]))
     return sum(levels) / len(levels)
 
 
-def _strength(name: str, aggregate: Aggregate, percent: float, levels: list[int], turns: list[int]) -> str:
+def _strength(name: str, aggregate: Aggregate, percent: float, applicable: int, best_turn: int) -> str:
     """A strength line: the mean over the turns, or the turn a "best" skill was shown at its best."""
     if aggregate is Aggregate.best:
-        return f"{name}: {percent:.0f}%, at its best on turn {turns[levels.index(max(levels))] + 1}."
-    return f"{name}: {percent:.0f}% over {len(levels)} turn(s)."
+        return f"{name}: {percent:.0f}%, at its best on turn {best_turn + 1}."
+    return f"{name}: {percent:.0f}% over {applicable} turn(s)."
 
 
 def _best_gap(
-    cid: str,
-    order: int,
-    weight: float,
-    share: float,
-    levels: list[int],
-    turns: list[int],
-    undone: list[tuple[int, int]],
+    cid: str, order: int, weight: float, share: float, best_turn: int, undone: list[tuple[int, int]]
 ) -> list[tuple[float, int, int, str]]:
     """A "best" criterion's one gap: at the turn that undid it, else at its best turn (where doing better
     would raise the score); none when it was shown in full."""
@@ -61,7 +57,7 @@ def _best_gap(
         return []
     if undone:
         return [(-(1.0 - share) * weight * 1.5, min(undone)[1], order, cid)]
-    return [(-(1.0 - share) * weight, turns[levels.index(max(levels))], order, cid)]
+    return [(-(1.0 - share) * weight, best_turn, order, cid)]
 
 
 def _disclosed_share(assessments: Sequence[TurnAssessment], scenario: Scenario | None) -> float | None:
@@ -117,9 +113,8 @@ def build_scorecard(
     disclosed = _disclosed_share(assessments, scenario)
     for order, c in enumerate(rubric.criteria):
         levels: list[int] = []
-        turns: list[int] = []  # the turn of each level
+        best, best_turn = -1, -1  # the highest level and the first turn that reached it
         undone: list[tuple[int, int]] = []  # (level, turn) where one of the criterion's triggers fired
-        turn_gaps: list[tuple[float, int, int, str]] = []
         touched = False
         for turn, a in enumerate(assessments):
             level, was_overridden = _level(a, turn, c.id, overrides)
@@ -127,24 +122,23 @@ def build_scorecard(
             if level is None:
                 continue
             levels.append(level)
-            turns.append(turn)
+            if level > best:
+                best, best_turn = level, turn
             # a turn that escalated (a trigger this criterion watches for) is the more urgent fix
             urgent = any(s.kind in TRIGGER_SIGNALS and s.kind in c.signals for s in a.signals)
             if urgent:
                 undone.append((level, turn))
             gap = (c.max_level - level) / c.max_level
-            if gap > 0:
-                turn_gaps.append((-gap * c.weight * (1.5 if urgent else 1.0), turn, order, c.id))
+            if gap > 0 and c.aggregate is Aggregate.mean:  # a "best" criterion offers one gap, below
+                gaps.append((-gap * c.weight * (1.5 if urgent else 1.0), turn, order, c.id))
         mean = sum(levels) / len(levels) if levels else None
-        value = _session_level(c.aggregate, levels, [lv for lv, _ in undone]) if levels else None
+        value = _session_level(c.aggregate, levels, best, undone) if levels else None
         if value is not None and c.measure is Measure.disclosure and disclosed is not None:
             # the turns score the disclosures they make; one never made caps the session's share
             value = min(value, disclosed * c.max_level)
         percent = round(100.0 * value / c.max_level, 1) if value is not None else None
         if c.aggregate is Aggregate.best and value is not None:
-            gaps.extend(_best_gap(c.id, order, c.weight, value / c.max_level, levels, turns, undone))
-        else:
-            gaps.extend(turn_gaps)
+            gaps.extend(_best_gap(c.id, order, c.weight, value / c.max_level, best_turn, undone))
         summaries.append(
             CriterionSummary(
                 criterion_id=c.id,
@@ -163,7 +157,7 @@ def build_scorecard(
             weighted += c.weight * percent
             total_weight += c.weight
             if percent >= _STRENGTH_AT:
-                strengths.append(_strength(c.name, c.aggregate, percent, levels, turns))
+                strengths.append(_strength(c.name, c.aggregate, percent, len(levels), best_turn))
     overall = round(weighted / total_weight, 1) if total_weight else 0.0
     critical = _critical(rubric, assessments, scenario)
     return Scorecard(
