@@ -8,7 +8,7 @@ from simcoach.content.vocabulary import SignalKind
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal
 from simcoach.scoring.signals import TurnInput, customer_span, negated_before, repeats_customer, sig
-from simcoach.scoring.text import Analysed
+from simcoach.scoring.text import Analysed, words_of
 
 _P = LEXICON.patterns
 
@@ -173,12 +173,11 @@ _MY_OWN = LEXICON.compile(
     r"\b(?:my(?! (?:manager|supervisor|team|colleague|colleagues|team leader|line manager|boss|department"
     r"|end|side|system|notes|screen|records|best)\b)|mine)\b"
 )
-_YOU = LEXICON.compile(r"\b(?:you|your|yours|you're|you'll|you've|you'd)\b")
 
 
 def _own_life(clause: str) -> bool:
     """Whether an "I'll…" clause is about the agent's own life: "my…" and nothing of the customer's."""
-    return _MY_OWN.search(clause) is not None and _YOU.search(clause) is None
+    return _MY_OWN.search(clause) is not None and LEXICON.second_person.isdisjoint(words_of(clause))
 
 
 def support_signals(t: TurnInput) -> list[Signal]:
