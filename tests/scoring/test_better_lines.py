@@ -510,3 +510,52 @@ def test_once_the_story_was_asked_for_the_probe_asks_what_matters(
     line = score(scorer, core, "OK.", context).scores["probing"].feedback.better_line
     assert "walk me through what happened" not in line  # she just did
     assert line.endswith("What matters most to you in getting this sorted?"), line
+
+
+@pytest.mark.parametrize(
+    ("answer", "detail"),
+    [
+        ("Fine, the 19th of October, delivered on the 21st. Right, what else?", "October"),
+        ("It's the cordless one, model DX-200, bought in store.", "DX-200"),
+        ("Yes, the blue one.", "blue"),
+    ],
+)
+def test_a_short_answer_to_the_agents_question_grounds_the_line_in_the_problem(
+    answer: str, detail: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    # "I can see why that matters: the 19th of October" validates a date; the problem is the refused return
+    context = [
+        customer("Your website says I can't return the £229 drill. I want a full refund, back on my card."),
+        agent("Can you tell me when you bought it, and which one it is?"),
+        customer(answer),
+    ]
+    lines = score(scorer, core, "Thanks.", context).scores
+    for cid in ("mirroring", "deescalation"):
+        line = lines[cid].feedback.better_line
+        assert detail not in line, (cid, line)
+        assert "refund" in line or "drill" in line, (cid, line)
+
+
+def test_a_longer_answer_with_its_own_stake_is_still_said_back(core: Rubric, scorer: OfflineScorer) -> None:
+    context = [
+        customer("My broadband has been down since Monday and nobody has called me back."),
+        agent("How has it been affecting you?"),
+        customer("I've had to work from the café down the road for three days with my laptop."),
+    ]
+    line = score(scorer, core, "OK.", context).scores["mirroring"].feedback.better_line
+    assert "café" in line, line
+
+
+@pytest.mark.parametrize(
+    ("said", "restated"),
+    [
+        ("Fine, the parcel never came and the tracking is stuck.", "the parcel never came"),
+        ("Right, my card was declined twice at the till.", "your card was declined twice"),
+        ("Alright, the engineer didn't turn up again.", "the engineer didn't turn up again"),
+    ],
+)
+def test_a_grudging_acknowledgement_before_the_point_is_not_said_back(
+    said: str, restated: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    line = _lines(scorer, core, said)["mirroring"]
+    assert line.startswith(f"So {restated}"), line

@@ -22,12 +22,38 @@ def grounding(t: TurnInput) -> tuple[CustomerView, str]:
     # "That's it? I need it fixed." says little, "Oh brilliant. Gold star." says the opposite of what it
     # means, and "Fair enough, you're being straight with me" is about the agent: ground the line in the
     # problem said before it
-    if message_weight(said) < 2.0 or not _groundable(view):
+    if message_weight(said) < 2.0 or not _groundable(view) or _answers_only(t, view):
         earlier = [v for _, v in t.customers[-3:-1] if message_weight(v.a.text) >= 2.0 and _groundable(v)]
         if earlier:
             view = earlier[-1]
             said = view.a.text
     return view, said
+
+
+_ANSWER_WORDS = 10  # "Fine, the 19th of October, delivered on the 21st" answers; a longer reply tells more
+_ASIDE_WORDS = 3  # a question the customer adds to an answer ("Right, what else?") asks nothing new
+
+
+def _answers_only(t: TurnInput, view: CustomerView) -> bool:
+    """Whether the message only gives a value the agent asked for ("It's order 4471902.", "Fine, the 19th of
+    October, delivered on the 21st."): "I can see why that matters: the 19th of October" validates a date,
+    so the line goes back to the problem. A short answer without a value ("drinking is the only thing that
+    takes the pain away") may be the heart of it, and is said back."""
+    if not t.agents or "?" not in t.agents[-1].low:
+        return False
+    a = view.a
+    if not any(c.isdigit() for c in a.low):
+        return False
+    if view.sarcastic or view.negative_families or a.search("complaint_cue") is not None:
+        return False
+    told = asked = 0
+    for s in a.sentences:
+        words = len(a.words(s))
+        if s.question_mark:
+            asked = max(asked, words)
+        else:
+            told += words
+    return 0 < told <= _ANSWER_WORDS and asked <= _ASIDE_WORDS
 
 
 def _groundable(view: CustomerView) -> bool:

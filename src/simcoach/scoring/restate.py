@@ -42,7 +42,9 @@ _LEAD = re.compile(
     # the customer's own "sorry," before the point is politeness: "So sorry, your parcel…" is no gist
     r"|sorry(?=\s*,)"
     # a cheer before a comma is a discourse marker, and in sarcasm the opposite of what happened
-    r"|(?:great|brilliant|fantastic|lovely|perfect|wonderful|marvell?ous|super|terrific)(?=\s*[,!]))"
+    r"|(?:great|brilliant|fantastic|lovely|perfect|wonderful|marvell?ous|super|terrific)(?=\s*[,!])"
+    # so is a grudging acknowledgement: "Fine, the parcel never came" says back "the parcel never came"
+    r"|(?:fine|right|alright|all right|sure|fair enough)(?=\s*[,!]))"
     r"\b[\s,!]*",
     re.I,
 )
