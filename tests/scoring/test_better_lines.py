@@ -559,3 +559,23 @@ def test_a_grudging_acknowledgement_before_the_point_is_not_said_back(
 ) -> None:
     line = _lines(scorer, core, said)["mirroring"]
     assert line.startswith(f"So {restated}"), line
+
+
+def test_a_fault_after_a_leading_sarcastic_cheer_is_still_the_problem(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    # "Oh great, my broadband's down again." reports the fault after its jab: the line goes back to it, not
+    # to the jab that followed ("So gold star. Have I got that right?")
+    context = [
+        customer(
+            "Hi. Oh great, my broadband's down again. Off since about 7 o'clock last night, and it's the "
+            "second time this month. Fantastic."
+        ),
+        agent("Hello, thank you for contacting us. Can I take your account number please?"),
+        ChatTurn(role="customer", text="Oh brilliant. Truly. Gold star.", sarcastic=True),
+    ]
+    lines = score(scorer, core, "I understand your frustration.", context).scores
+    for cid in ("probing", "mirroring", "deescalation"):
+        line = lines[cid].feedback.better_line
+        assert "gold star" not in line.lower(), (cid, line)
+        assert "7 o'clock" in line or "broadband" in line, (cid, line)

@@ -125,20 +125,29 @@ def complaint(text: str) -> str:
     cues = [m.start() for m in a.finditer("complaint_cue")]  # gated: one pass over the text, not per sentence
     if not cues:
         return ""
-    jabs = [m.start() for m in a.finditer("sarcasm_cue")]
+    jabs = [(m.start(), m.end()) for m in a.finditer("sarcasm_cue")]
     best, best_w = "", 0.0
     for s in a.sentences:
         if s.question_mark or not any(s.start <= c < s.end for c in cues):
             continue
-        if any(s.start <= c < s.end for c in jabs) or _REQUEST.match(a.low, s.start):
-            continue  # sarcasm says the opposite; "I want you to cancel…" asks, it reports no fault
+        start = s.start
+        inside = [j for j in jabs if s.start <= j[0] < s.end]
+        if inside:
+            # "Oh great, my broadband's down again." reports the fault after its opening jab
+            lo, hi = inside[0]
+            opening = len(inside) == 1 and lo == s.start and a.low[hi : hi + 1] in (",", "!")
+            if not (opening and any(hi < c < s.end for c in cues)):
+                continue  # sarcasm says the opposite
+            rest = a.low[hi + 1 : s.end]
+            start = s.end - len(rest.lstrip())
+        if _REQUEST.match(a.low, start):
+            continue  # "I want you to cancel…" asks, it reports no fault
         w = sentence_weight(a, s)
         if w > best_w:
-            start = s.start
             if s.last - s.first > _LONG:  # "I ordered a sofa…, paid in full, and every time I call…"
-                cue = next(c for c in cues if s.start <= c < s.end)
-                breaks = [m.end() for m in _CLAUSE_BREAK.finditer(a.low, s.start, cue)]
-                start = breaks[-1] if breaks else s.start
+                cue = next(c for c in cues if start <= c < s.end)
+                breaks = [m.end() for m in _CLAUSE_BREAK.finditer(a.low, start, cue)]
+                start = breaks[-1] if breaks else start
             best, best_w = a.text[start : s.end], w
     return best
 
