@@ -148,6 +148,23 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.feeling_reflection, UPSET, "It's all a bit much at once, isn't it? Let's slow down.", "bit much"),
     # in the customer's place the agent would feel it too: the feeling is the customer's
     (K.feeling_reflection, UPSET, "A second charge and an overdraft? I'd be furious too.", "furious"),
+    (K.feeling_reflection, UPSET, "A second charge and an overdraft? I'd be fuming too.", "fuming"),
+    # "I think", "I reckon" hedge the agent's reading of the customer: the feeling is still the customer's
+    (
+        K.feeling_reflection,
+        UPSET,
+        "With the account overdrawn on rent day, I reckon anyone would be panicking.",
+        "panicking",
+    ),
+    (
+        K.feeling_reflection,
+        UPSET,
+        "A second charge on rent day - I think anyone would be worried.",
+        "worried",
+    ),
+    # a shock, and being shaken by it, are feelings the agent can name
+    (K.feeling_reflection, UPSET, "A charge you never agreed to must have been a real shock.", "shock"),
+    (K.feeling_reflection, UPSET, "Being charged twice - no wonder you're shaken.", "shaken"),
     (K.feeling_reflection, UPSET, "Two charges at once would make me anxious as well.", "anxious"),
     (K.feeling_reflection, UPSET, "That has to be frustrating with the account overdrawn.", "frustrating"),
     (K.feeling_reflection, UPSET, "That's gotta be brutal with the account overdrawn.", "brutal"),

@@ -20,6 +20,13 @@ _WOULD = LEXICON.compile(
     r"\b(?:i(?:'d| would)(?: \w+)? (?:be|feel|get)|(?:would|'d)(?: \w+)? make me(?: feel)?)(?: \w+)? $"
 )
 _CLAUSE_BREAK = re.compile(r",| [-–—] ")
+# "I reckon anyone would be panicking", "I'm sure it's hard": the agent hedges a reading of the customer or
+# their situation and feels nothing; "I think yoga helps with stress" gives an opinion of something else
+_HEDGE = LEXICON.compile(
+    r"\bi(?:'m| am)? (?:think|guess|reckon|imagine|suppose|believe|bet|sure)(?= (?:you|you're|you've|you'd"
+    r"|anyone|anybody|everyone|everybody|most people|it|it's|this|that's|that must|that would|that is"
+    r"|that was)\b)"
+)
 _I_FELT = LEXICON.compile(
     r"\bi(?:'ve| have| had)? (?:\w+ )?(?:felt|feel|feeling|get|got|suffer|suffered|struggled)\b"
     r"(?! (?:how|that|what|your|you)\b)"  # "I can feel how anxious you are" perceives the customer's
@@ -74,6 +81,7 @@ def feeling_reflections(
         politeness = before.endswith(("i'm ", " am ")) and word == "afraid"
         # the "I" of a frame ("I can imagine what a scary time…") is the listener, not the one who feels
         clause = _CLAUSE_BREAK.split(low[frame_end if frame_end <= at else 0 : at])[-1]
+        clause = _HEDGE.sub(" ", clause)
         # "I feel lonely too", and "I know how you feel, I have often felt stressed": the agent's own
         # "I'd be losing patience too": the agent would feel it in the customer's place, so the customer does
         shared = _WOULD.search(clause) is not None and low[end:].lstrip(" ,").startswith(("too", "as well"))
