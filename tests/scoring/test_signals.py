@@ -438,6 +438,17 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "Thanks",
     ),
     (K.personalisation, [customer("My name is Priya and my washer leaks.")], "Priya, let me help.", "Priya"),
+    # owning the fault: "not good enough from us", "our failure", what should have happened and did not
+    (K.validation, UPSET, "That's really not good enough from us.", "That's really not good enough"),
+    (K.validation, UPSET, "thats not good enough from us.", "thats not good enough"),
+    (K.validation, UPSET, "I'm sorry, that's our failure.", "that's our failure"),
+    (K.validation, UPSET, "That should have been explained to you at the start.", "That should have been"),
+    (K.validation, UPSET, "This should have been treated as a priority.", "This should have been"),
+    (K.validation, UPSET, "You're still £129 out of pocket - I'd be asking the same thing.", "I'd be asking"),
+    (K.validation, UPSET, "This is an emergency and I'm treating it as one.", "This is an emergency"),
+    # what the agent has already done to stop the harm
+    (K.ownership, UPSET, "I've frozen the card right now so nothing else can go out.", "I've frozen"),
+    (K.ownership, UPSET, "I've stopped all future charges from today.", "I've stopped"),
 ]
 
 
@@ -638,6 +649,11 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # "I'm sure you understand…" talks down to the customer; it reassures nobody
         (K.reassurance, UPSET, "I'm sure you understand that refunds take time."),
         (K.reassurance, UPSET, "I'm sure you can appreciate we have rules about double charges."),
+        # telling the customer not to apologise apologises for nothing
+        (K.hollow_apology, UPSET, "No need to apologise at all, you're doing fine."),
+        (K.specific_apology, UPSET, "No need to apologise for the overdrawn account."),
+        # a requirement put on the customer is no ownership
+        (K.ownership, UPSET, "To close the account I'll need to speak to the account holder."),
     ],
 )
 def test_signal_does_not_fire_on_lookalikes(

@@ -53,6 +53,7 @@ _GOOD_NEWS = LEXICON.compile(
     r"|(?:the|your) \w+ (?:is|are|has been|have been) (?:already )?(?:on (?:its|their) way|sent|issued|"
     r"processed|booked|fixed|sorted|approved))"
 )
+_NO_NEED = re.compile(r"\b(?:no need to|nothing to|no reason to|(?:don't|do not) (?:need|have) to) $")
 _HOLLOW_TAIL = re.compile(r"^\W*(?:for|about|that|to hear|if)?\W*$")
 
 
@@ -147,6 +148,8 @@ def apology_signals(t: TurnInput) -> list[Signal]:
         but = _P["understand_but"].search(low, m.start(), end)
         if (but is not None and _cancels(low, but, said_by_customer)) or negated_before(low, m.start(), 10):
             continue
+        if _NO_NEED.search(low, max(0, m.start() - 25), m.start()) is not None:
+            continue  # "No need to apologise, you're doing fine" reassures; it apologises for nothing
         tail = low[m.end() : end]
         if _P["dismissive"].match(tail.strip()) or tail.strip().startswith(("if you", "that you feel")):
             continue
