@@ -198,3 +198,40 @@ def test_an_opening_question_is_not_said_to_follow_what_was_never_said(
     assert probing.level == 2
     assert why in probing.reason, probing.reason
     assert "follows the customer" not in probing.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "tell me your order number" asks for one fact, however politely it is put
+        "Can you tell me your order number?",
+        "ok thanks. can you tell me your account number and date of birth",
+        "Could you give me your booking reference, please?",
+        # a reason given first does not make a request for a value any less closed
+        "For security purposes please confirm your date of birth and the last 4 digits of your card.",
+        "To verify your identity, please provide your postcode.",
+    ],
+)
+def test_asking_for_a_value_is_a_closed_question(text: str, core: Rubric, scorer: OfflineScorer) -> None:
+    context = [customer("My order never arrived and the tracking has said 'out for delivery' for a week.")]
+    result = score(scorer, core, text, context)
+    assert result.has(K.closed_question), _fired(result.signals)
+    assert not result.has(K.open_question), _fired(result.signals)
+    assert result.scores["probing"].level == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you tell me more about what he said?",
+        "What did she say when you showed her the email?",
+        "What did they tell you when you rang?",
+    ],
+)
+def test_asking_after_a_person_the_customer_mentioned_follows_up(
+    text: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    context = [customer("The man on the front desk was so rude to me. He rolled his eyes at my email.")]
+    result = score(scorer, core, text, context)
+    assert result.has(K.follow_up), _fired(result.signals)
+    assert result.scores["probing"].level == 2

@@ -28,7 +28,11 @@ _CLAUSE_SPLIT = re.compile(
     r"|\s+(?:and|but|so|or)\s+(?=(?:what|how|why|when|where|which|who|do|did|is|are|can|could|would|have)\b)"
 )
 _YOU_SUBJECT = LEXICON.compile(r"(?:you|you're|you've|you'd|you'll|your \w+)\s+(?!know\b)")
-_ANAPHORA = frozenset({"that", "this", "it", "then", "there", "those", "these", "next"})
+# "what did he say?" asks after someone the customer just told of, as "what happened then?" after an event
+_ANAPHORA = frozenset(
+    {"that", "this", "it", "then", "there", "those", "these", "next"}
+    | {"he", "she", "him", "her", "they", "them"}
+)
 _MORE_OF_IT = re.compile(r"\bmore(?: please)?\W*$")  # "tell me more?": more of what was just said
 _REQUEST = re.compile(r"\b(?:please|confirm|provide|give me|send me|need|take|have|may i|can i|could i)\b")
 # "what did the driver say?" and "what is stopping you?" invite an account; "what's the order number?"
@@ -176,7 +180,11 @@ def _role(clause: str) -> str:
 
 
 _VALUE_REQUEST = re.compile(
-    r"^\W*(?:(?:ok|okay|thanks|thank you|great|right|sure),? )?(?:please |can you |could you |would you )?"
+    r"^\W*(?:(?:ok|okay|thanks|thank you|great|right|sure),? )?"
+    # a reason first ("For security purposes, please confirm…") asks for the value all the same
+    r"(?:(?:for (?:security|verification|data protection)(?: purposes| reasons)?"
+    r"|to (?:verify|confirm|check) (?:your identity|it's you|who you are)),? )?"
+    r"(?:please |can you |could you |would you )?"
     r"(?:kindly )?(?:provide|give|send|confirm|tell|share|let me (?:have|know))(?: me)?(?: with)?"
     r" (?:your|the)\b"
 )
@@ -199,6 +207,9 @@ def find_questions(a: Analysed) -> list[Question]:
             skip = _strip_markers(seg[off:])
             clause = seg[off + skip :]
             elicit = _P["elicitation"].match(clause) is not None
+            # "can you tell me your order number?" asks for one fact, however politely
+            value = elicit and bool(_VALUE_REQUEST.match(clause)) and bool(_YOUR_SLOT.search(clause))
+            elicit = elicit and not value
             wh_clear = (
                 _P["wh_start"].match(clause) is not None
                 and len(clause.split()) >= 3
@@ -214,6 +225,8 @@ def find_questions(a: Analysed) -> list[Question]:
             kind, syntactic = _classify(clause)
             if kind is None or (off and not _later_clause_asks(clause)):
                 continue
+            if value:
+                kind = _CLOSED
             start = s.start + off + skip
             found = Question(start, s.end, kind, leading, elicit, s.question_mark, syntactic, _role(clause))
             break
