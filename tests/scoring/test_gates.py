@@ -14,7 +14,7 @@ from .conftest import ROOT
 
 def _texts() -> list[str]:
     out: list[str] = []
-    for name in ("contact_center_turns.jsonl", "contact_center_holdout.jsonl"):
+    for name in ("contact_center_turns.jsonl", "contact_center_holdout.jsonl", "contact_center_blind.jsonl"):
         for line in (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             out.append(item["text"])
