@@ -579,3 +579,41 @@ def test_a_fault_after_a_leading_sarcastic_cheer_is_still_the_problem(
         line = lines[cid].feedback.better_line
         assert "gold star" not in line.lower(), (cid, line)
         assert "7 o'clock" in line or "broadband" in line, (cid, line)
+
+
+def test_an_answer_to_a_yes_no_question_grounds_the_line_in_the_problem(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    # mid-troubleshooting, "it says Lenovo on the back" describes the tablet; the problem is the class
+    context = [
+        customer("My granddaughter's tablet won't go on the internet and her maths class starts at ten."),
+        agent("Can you see a little round button on the side of the tablet?"),
+        customer("It's the blue school tablet with the school sticker, and it says Lenovo on the back."),
+    ]
+    lines = score(scorer, core, "Brilliant, you're doing really well.", context).scores
+    for cid in ("mirroring", "deescalation"):
+        line = lines[cid].feedback.better_line
+        assert "Lenovo" not in line, (cid, line)
+        assert "internet" in line, (cid, line)
+
+
+@pytest.mark.parametrize(
+    "agreement",
+    [
+        "Alright. I think I can manage that, if you go slowly.",
+        "OK, I'll try that now.",
+        "That would work, thank you.",
+    ],
+)
+def test_agreeing_to_the_agents_plan_is_not_said_back(
+    agreement: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    context = [
+        customer("My granddaughter's tablet won't go on the internet and her maths class starts at ten."),
+        agent("That must be worrying with the clock ticking. Shall we restart it together, step by step?"),
+        customer(agreement),
+    ]
+    lines = score(scorer, core, "Great.", context).scores
+    for cid in ("mirroring", "deescalation"):
+        line = lines[cid].feedback.better_line
+        assert "internet" in line, (cid, line)

@@ -31,19 +31,29 @@ def grounding(t: TurnInput) -> tuple[CustomerView, str]:
 
 
 _ANSWER_WORDS = 10  # "Fine, the 19th of October, delivered on the 21st" answers; a longer reply tells more
+_REPLY_WORDS = 20  # to a yes/no question: "It's the blue one, and it says Lenovo on the back."
 _ASIDE_WORDS = 3  # a question the customer adds to an answer ("Right, what else?") asks nothing new
+# the agent's last question asks yes or no ("Can you see a button on the side?", "Is it the blue one?")
+_YES_NO = LEXICON.compile(
+    r"(?:^|[.!?] )\W*(?:(?:ok|okay|right|great|thanks|and|so),? )?(?:can|could|do|does|did|is|are|was|were"
+    r"|have|has|will|would)(?:n't)? (?:you|it|they|there|that|this|the|your)\b[^.!?]*\?\W*$"
+)
+
+_DESCRIBES = LEXICON.compile(
+    r"\W*(?:(?:yes|yeah|no|ok|okay|right|well),? )?(?:it|they|there)(?:'s| is| was| says| said| has| does"
+    r"|'re| are| were)\b"
+)
 
 
 def _answers_only(t: TurnInput, view: CustomerView) -> bool:
     """Whether the message only gives a value the agent asked for ("It's order 4471902.", "Fine, the 19th of
-    October, delivered on the 21st."): "I can see why that matters: the 19th of October" validates a date,
-    so the line goes back to the problem. A short answer without a value ("drinking is the only thing that
-    takes the pain away") may be the heart of it, and is said back."""
+    October, delivered on the 21st.") or answers a yes/no question ("It's the blue one, it says Lenovo on
+    the back."), with nothing wrong in it: "I can see why that matters: the 19th of October" validates a
+    date, so the line goes back to the problem. A short answer to an open question ("drinking is the only
+    thing that takes the pain away") may be the heart of it, and is said back."""
     if not t.agents or "?" not in t.agents[-1].low:
         return False
     a = view.a
-    if not any(c.isdigit() for c in a.low):
-        return False
     if view.sarcastic or view.negative_families or a.search("complaint_cue") is not None:
         return False
     told = asked = 0
@@ -53,7 +63,19 @@ def _answers_only(t: TurnInput, view: CustomerView) -> bool:
             asked = max(asked, words)
         else:
             told += words
-    return 0 < told <= _ANSWER_WORDS and asked <= _ASIDE_WORDS
+    if told == 0 or asked > _ASIDE_WORDS:
+        return False
+    if told <= _ANSWER_WORDS and any(c.isdigit() for c in a.low):
+        return True
+    # only a description of a thing ("It's the blue one, it says Lenovo on the back"): an answer about the
+    # customer ("Yes, and I miss my friends") may be the heart of it
+    described = all(s.question_mark or _DESCRIBES.match(a.low, s.start) for s in a.sentences)
+    return (
+        told <= _REPLY_WORDS
+        and described
+        and LEXICON.first_person.isdisjoint(a.lows)
+        and _YES_NO.search(t.agents[-1].low) is not None
+    )
 
 
 def _groundable(view: CustomerView) -> bool:
@@ -75,8 +97,15 @@ _ABOUT_AGENT = LEXICON.compile(
     r" (?:a )?(?:real|proper|good|great|fair|straight|honest|clear|helpful|reassuring|better|more like it|"
     r"useful|kind|nice)\b)"
 )
+# agreeing to the agent's plan: "I think I can manage that", "OK, I'll try that", "Let's do it"
+_AGREES = LEXICON.compile(
+    r"^\W*(?:(?:ok|okay|alright|all right|right|yes|yeah|fine),? )?"
+    r"(?:i (?:think |guess )?(?:i )?(?:can|could|'ll|will) (?:manage|do|try) (?:that|it|this)"
+    r"|(?:let's|lets) (?:do|try) (?:that|it|this)\b)"
+)
 _CLOSING = LEXICON.patterns["customer_closing"]
 _REACTION_WORDS = 8
+_AGREEMENT_WORDS = 12  # "I think I can manage that, if you go slowly." agrees, with a condition
 
 
 @lru_cache(maxsize=4096)
@@ -92,7 +121,10 @@ def _reacts_only(text: str) -> bool:
         seg = a.low[s.start : s.end]
         if _ACKNOWLEDGES.match(seg):
             continue
-        if s.last - s.first <= _REACTION_WORDS and (_ABOUT_AGENT.match(seg) or _CLOSING.search(seg)):
+        words = s.last - s.first
+        if (words <= _REACTION_WORDS and (_ABOUT_AGENT.match(seg) or _CLOSING.search(seg))) or (
+            words <= _AGREEMENT_WORDS and _AGREES.match(seg)
+        ):
             reacted = True  # short: "Oh that is great, I drink coffee before bed" goes on to say something
         elif sentence_weight(a, s) >= 1.0:
             return False  # "I want to keep the email address…" after the thanks: something to say back
