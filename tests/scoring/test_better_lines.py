@@ -617,3 +617,13 @@ def test_agreeing_to_the_agents_plan_is_not_said_back(
     for cid in ("mirroring", "deescalation"):
         line = lines[cid].feedback.better_line
         assert "internet" in line, (cid, line)
+
+
+def test_a_yes_no_question_before_an_instruction_still_asks(core: Rubric, scorer: OfflineScorer) -> None:
+    context = [
+        customer("My granddaughter's tablet won't go on the internet and her maths class starts at ten."),
+        agent("Can you see a little round button on the side? Press and hold it for ten seconds."),
+        customer("It's the blue school tablet with the school sticker, and it says Lenovo on the back."),
+    ]
+    line = score(scorer, core, "Brilliant.", context).scores["mirroring"].feedback.better_line
+    assert "Lenovo" not in line, line

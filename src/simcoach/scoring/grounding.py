@@ -33,10 +33,10 @@ def grounding(t: TurnInput) -> tuple[CustomerView, str]:
 _ANSWER_WORDS = 10  # "Fine, the 19th of October, delivered on the 21st" answers; a longer reply tells more
 _REPLY_WORDS = 20  # to a yes/no question: "It's the blue one, and it says Lenovo on the back."
 _ASIDE_WORDS = 3  # a question the customer adds to an answer ("Right, what else?") asks nothing new
-# the agent's last question asks yes or no ("Can you see a button on the side?", "Is it the blue one?")
+# the agent's last turn asks yes or no somewhere ("Can you see a button on the side?", "Is it the blue one?")
 _YES_NO = LEXICON.compile(
     r"(?:^|[.!?] )\W*(?:(?:ok|okay|right|great|thanks|and|so),? )?(?:can|could|do|does|did|is|are|was|were"
-    r"|have|has|will|would)(?:n't)? (?:you|it|they|there|that|this|the|your)\b[^.!?]*\?\W*$"
+    r"|have|has|will|would)(?:n't)? (?:you|it|they|there|that|this|the|your)\b[^.!?]*\?"
 )
 
 _DESCRIBES = LEXICON.compile(
