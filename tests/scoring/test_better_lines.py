@@ -627,3 +627,14 @@ def test_a_yes_no_question_before_an_instruction_still_asks(core: Rubric, scorer
     ]
     line = score(scorer, core, "Brilliant.", context).scores["mirroring"].feedback.better_line
     assert "Lenovo" not in line, line
+
+
+def test_a_refusal_to_pay_is_a_demand_not_a_fault_to_apologise_for(qa: Rubric, scorer: OfflineScorer) -> None:
+    context = [
+        customer("Cancel my broadband, today, no offers. I asked last month and you ignored it."),
+        agent("I can see you asked to cancel last month."),
+        customer("Service can run till the 28th. I'm not paying for anything after I first asked, though."),
+    ]
+    line = score(scorer, qa, "Okay.", context).scores["apology"].feedback.better_line
+    assert "not paying" not in line, line
+    assert line == "I'm sorry that you asked last month and we ignored it.", line

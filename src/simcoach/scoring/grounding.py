@@ -188,4 +188,8 @@ _LONG = 18  # words: past what a better line says back whole (see gist), the cla
 _CLAUSE_BREAK = LEXICON.compile(r"[,;:] (?:and |but |so |then )?| - (?:and |but )?")
 
 
-_REQUEST = LEXICON.compile(r"\W*(?:i (?:want|need|would like)|i'd like|please|can you|could you|just)\b")
+# what the customer asks or refuses to do: a demand ("I'm not paying for anything after that"), not a fault
+_REQUEST = LEXICON.compile(
+    r"\W*(?:i (?:want|need|would like)|i'd like|please|can you|could you|just"
+    r"|i(?:'m| am) not (?:paying|going to pay)|i (?:won't|will not|refuse to) pay)\b"
+)
