@@ -191,5 +191,8 @@ _CLAUSE_BREAK = LEXICON.compile(r"[,;:] (?:and |but |so |then )?| - (?:and |but 
 # what the customer asks or refuses to do: a demand ("I'm not paying for anything after that"), not a fault
 _REQUEST = LEXICON.compile(
     r"\W*(?:i (?:want|need|would like)|i'd like|please|can you|could you|just"
-    r"|i(?:'m| am) not (?:paying|going to pay)|i (?:won't|will not|refuse to) pay)\b"
+    r"|i(?:'m| am) not (?:paying|going to pay)|i (?:won't|will not|refuse to) pay"
+    # an order to the agent: "Cancel my broadband, today, no offers."
+    r"|(?:cancel|refund|fix|sort|stop|send|give|transfer|escalate|reconnect|replace) (?:my|me|it|this|the)"
+    r")\b"
 )
