@@ -638,3 +638,15 @@ def test_a_refusal_to_pay_is_a_demand_not_a_fault_to_apologise_for(qa: Rubric, s
     line = score(scorer, qa, "Okay.", context).scores["apology"].feedback.better_line
     assert "not paying" not in line, line
     assert line == "I'm sorry that you asked last month and we ignored it.", line
+
+
+def test_thanks_to_the_agent_with_a_word_on_others_is_a_reaction(core: Rubric, scorer: OfflineScorer) -> None:
+    # "Most people just read from the screen" praises the agent by contrast: nothing of the problem in it
+    context = [
+        customer("My husband, Alan, died on the 24th of October, and the account's in his name."),
+        agent("I'm so sorry for your loss. Please take your time."),
+        customer("Thank you for listening. Most people just read from the screen."),
+    ]
+    line = score(scorer, core, "Of course.", context).scores["mirroring"].feedback.better_line
+    assert "read from the screen" not in line, line
+    assert "Alan" in line, line

@@ -104,6 +104,8 @@ _AGREES = LEXICON.compile(
     r"|(?:let's|lets) (?:do|try) (?:that|it|this)\b)"
 )
 _CLOSING = LEXICON.patterns["customer_closing"]
+# thanks for what the agent did ("Thank you for listening", "Thanks for being so patient")
+_THANKS_FOR = LEXICON.compile(r"^\W*(?:thank you|thanks)(?: so much| very much| a lot)? for \w+ing\b")
 _REACTION_WORDS = 8
 _AGREEMENT_WORDS = 12  # "I think I can manage that, if you go slowly." agrees, with a condition
 
@@ -116,7 +118,7 @@ def _reacts_only(text: str) -> bool:
     a = view.a
     if view.negative_families or view.questions or a.search("complaint_cue") is not None:
         return False
-    reacted = False
+    reacted = thanked = False
     for s in a.sentences:
         seg = a.low[s.start : s.end]
         if _ACKNOWLEDGES.match(seg):
@@ -126,6 +128,9 @@ def _reacts_only(text: str) -> bool:
             words <= _AGREEMENT_WORDS and _AGREES.match(seg)
         ):
             reacted = True  # short: "Oh that is great, I drink coffee before bed" goes on to say something
+            thanked = thanked or _THANKS_FOR.match(seg) is not None
+        elif thanked and words <= _REACTION_WORDS:
+            continue  # "Thank you for listening. Most people just read from the screen.": about the agent
         elif sentence_weight(a, s) >= 1.0:
             return False  # "I want to keep the email address…" after the thanks: something to say back
     return reacted  # "OK." alone, or "No, I'm female.", is no reaction to the agent
