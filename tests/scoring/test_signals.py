@@ -929,3 +929,14 @@ def test_sarcasm_is_heard(said: str, sarcastic: bool) -> None:
 )
 def test_a_customer_closes_with_that_is_all_only_as_an_answer(said: str, closing: bool) -> None:
     assert customer_view(said).closing is closing
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "The wedding is in 9 days and the passport tracker hasn't moved. I'm losing sleep over it.",
+        "I can't sleep for thinking about the bill.",
+    ],
+)
+def test_losing_sleep_over_it_is_worry(said: str) -> None:
+    assert "anxiety" in customer_view(said).negative_families
