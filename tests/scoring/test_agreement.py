@@ -79,3 +79,16 @@ def test_agreement_on_the_blind_set(core: Rubric) -> None:
         base = report.baseline[skill].metrics()["kappa"]
         assert got >= floor, (skill, got)
         assert got >= base + MIN_BASELINE_GAP, (skill, got, base)
+
+
+def test_agreement_on_the_second_blind_set(core: Rubric) -> None:
+    """64 more turns written the same way (other writers, other trades) and never tuned on: measured once,
+    at the session that added them, the same before and after that session's rule fixes."""
+    report = evaluate(DATA.with_name("contact_center_blind2.jsonl"), core)
+    assert report.items >= 64
+    assert not report.bad_lines
+    for skill, floor in {"probing": 0.7, "mirroring": 0.75, "deescalation": 0.8}.items():
+        got = report.scorer[skill].metrics()["kappa"]
+        base = report.baseline[skill].metrics()["kappa"]
+        assert got >= floor, (skill, got)
+        assert got > base, (skill, got, base)
