@@ -940,3 +940,21 @@ def test_a_customer_closes_with_that_is_all_only_as_an_answer(said: str, closing
 )
 def test_losing_sleep_over_it_is_worry(said: str) -> None:
     assert "anxiety" in customer_view(said).negative_families
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OK, I'm sorry. Your account was charged twice and now it's overdrawn. That's not acceptable.",
+        "You were charged twice and your account went overdrawn. That's on us.",
+    ],
+)
+def test_a_validation_that_points_back_at_the_fault_just_said_is_specific(
+    text: str, core: Rubric, scorer: OfflineScorer
+) -> None:
+    # "That's not acceptable." alone names nothing; after the agent has said what went wrong, "that" is it
+    result = score(scorer, core, text, UPSET)
+    validation = [s for s in result.signals if s.kind is K.validation]
+    assert validation, [s.kind.value for s in result.signals]
+    assert validation[0].detail == "specific"
+    assert result.scores["deescalation"].level >= 2

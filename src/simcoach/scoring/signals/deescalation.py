@@ -54,6 +54,7 @@ _GOOD_NEWS = LEXICON.compile(
     r"processed|booked|fixed|sorted|approved))"
 )
 _NO_NEED = re.compile(r"\b(?:no need to|nothing to|no reason to|(?:don't|do not) (?:need|have) to) $")
+_POINTS_BACK = ("that", "this", "it's", "it is", "it was")
 _HOLLOW_TAIL = re.compile(r"^\W*(?:for|about|that|to hear|if)?\W*$")
 
 
@@ -198,8 +199,14 @@ def support_signals(t: TurnInput) -> list[Signal]:
         # "I can see why that matters: the sofa arrived torn" names its cause after the colon
         if low[:end].rstrip().endswith(":") and (cause := a.sentence_at(end + 1)) is not None:
             end = cause.end
-        seg_tokens = [tok for tok in a.tokens if start <= tok.start < end and tok.content]
-        specific = any(tok.stem in cust for tok in seg_tokens) or a.feels_within(start, end)
+        # "You were charged twice. That's not acceptable.": "that" points back at the fault just said
+        lo = start
+        if s is not None and low.startswith(_POINTS_BACK, start):
+            i = a.sentences.index(s)
+            if i > 0 and not a.sentences[i - 1].question_mark:
+                lo = a.sentences[i - 1].start
+        seg_tokens = [tok for tok in a.tokens if lo <= tok.start < end and tok.content]
+        specific = any(tok.stem in cust for tok in seg_tokens) or a.feels_within(lo, end)
         out.append(
             sig(
                 SignalKind.validation,
