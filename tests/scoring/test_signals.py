@@ -398,6 +398,14 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.literal_sarcasm_reply, SARCASTIC, "Glad to hear it! Anything else?", "Glad to hear"),
     (K.literal_sarcasm_reply, SARCASTIC, "Thank you for the kind words!", "Thank you for the kind words"),
     (K.literal_sarcasm_reply, SARCASTIC, "I'm glad it worked out for you!", "I'm glad it"),
+    # "I'll just cancel all my calls then, shall I?" taken at its word
+    (
+        K.literal_sarcasm_reply,
+        [customer("Oh brilliant. An eight-till-six window. Lovely. I'll just cancel my calls, shall I?")],
+        "Yeah, that'd be great if you could, so someone's in for the engineer!",
+        "that'd be great",
+    ),
+    (K.literal_sarcasm_reply, SARCASTIC, "Sounds good! I'll note that down.", "Sounds good"),
     # "I get why you'd…" grants the customer's reaction, however emphatic the "get"
     (K.validation, UPSET, "I totally get why you'd be worried after last time.", "I totally get why you"),
     (K.dismissive, UPSET, "It's not a big deal, these things happen.", "big deal"),
