@@ -395,6 +395,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.already_said, UPSET, "As I already said, it takes ten days.", "As I already said"),
     (K.understand_but, UPSET, "I understand, but the system shows two orders.", "I understand, but"),
     (K.understand_but, UPSET, "I understand, but we will not be refunding the fee.", "I understand, but"),
+    # a rule stated after "but" is no good news: "the summons is issued automatically" refuses
+    (
+        K.understand_but,
+        UPSET,
+        "I understand, but the summons is issued automatically once the system shows arrears.",
+        "I understand, but",
+    ),
     (K.literal_sarcasm_reply, SARCASTIC, "Glad to hear it! Anything else?", "Glad to hear"),
     (K.literal_sarcasm_reply, SARCASTIC, "Thank you for the kind words!", "Thank you for the kind words"),
     (K.literal_sarcasm_reply, SARCASTIC, "I'm glad it worked out for you!", "I'm glad it"),
@@ -613,6 +620,7 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         # "I understand, but…" followed by a commitment or good news does not cancel the acknowledgement
         (K.understand_but, UPSET, "I understand, but we'll have the second charge reversed by Friday."),
         (K.understand_but, UPSET, "I understand, but the refund is already on its way to you."),
+        (K.understand_but, UPSET, "I understand, but the refund has already been issued to your card."),
         (K.understand_but, UPSET, "I understand, but there is something we can try right now."),
         (K.content_reflection, UPSET, "You should have checked the order twice."),  # blame, not a reflection
         (K.ownership, UPSET, "Let me make sure I have this right: you were charged twice?"),  # a check

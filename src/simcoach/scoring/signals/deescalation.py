@@ -50,8 +50,13 @@ _GOOD_NEWS = LEXICON.compile(
     r"|(?:i (?:think|believe|know|bet|reckon) |i'm sure |i am sure )?"
     r"(?:you|you guys|things|it|this|everything)(?:'ll| will| are going to| is going to| can)"
     r" (?:work|get|be|find|make|turn|improve|pull|sort)\b"
-    r"|(?:the|your) \w+ (?:is|are|has been|have been) (?:already )?(?:on (?:its|their) way|sent|issued|"
-    r"processed|booked|fixed|sorted|approved))"
+    # done for this customer ("your refund has already been issued"), not a rule ("the summons is issued
+    # automatically")
+    r"|(?:the|your) \w+ (?:is|are) (?:already |now )?on (?:its|their) way"
+    r"|(?:the|your) \w+ (?:has|have|'s) (?:already |now |just )?been (?:sent|issued|processed|booked|fixed"
+    r"|sorted|approved)"
+    r"|(?:the|your) \w+ (?:is|are) (?:(?:already|now) (?:sent|issued|processed|booked)|(?:already |now )?"
+    r"(?:fixed|sorted|approved)))"
 )
 _NO_NEED = re.compile(r"\b(?:no need to|nothing to|no reason to|(?:don't|do not) (?:need|have) to) $")
 _POINTS_BACK = ("that", "this", "it's", "it is", "it was")
