@@ -47,6 +47,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     # "more" with nothing after it is more of what the customer just said
     (K.follow_up, UPSET, "Could you tell me more?", "tell me more"),
     (K.reask, GAVE_ORDER, "Can you give me the order number?", "order number"),
+    # a reference is a number the customer gave as surely as an order number
+    (
+        K.reask,
+        [customer("We had a flood on 2 Feb, claim ref HC-88213, and nobody has called since.")],
+        "Can I have your claim reference please?",
+        "claim reference",
+    ),
     (K.reask, [], "Could I take your email address again?", "email address again"),
     (
         K.content_reflection,
