@@ -401,6 +401,8 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.ownership, UPSET, "I can close the overdrawn account for you today.", "I can close"),
     (K.already_said, UPSET, "As I already said, it takes ten days.", "As I already said"),
     (K.understand_but, UPSET, "I understand, but the system shows two orders.", "I understand, but"),
+    (K.already_said, UPSET, "For the last time, the refund takes five days.", "For the last time"),
+    (K.already_said, UPSET, "I'm telling you for the second time: it's processing.", "telling you"),
     (K.understand_but, UPSET, "I understand, but we will not be refunding the fee.", "I understand, but"),
     # a rule stated after "but" is no good news: "the summons is issued automatically" refuses
     (
@@ -628,6 +630,8 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.understand_but, UPSET, "I understand, but we'll have the second charge reversed by Friday."),
         (K.understand_but, UPSET, "I understand, but the refund is already on its way to you."),
         (K.understand_but, UPSET, "I understand, but the refund has already been issued to your card."),
+        # the customer's problem happening again is no agent repeating themselves
+        (K.already_said, UPSET, "Your account's been charged twice, for the second time this month."),
         (K.understand_but, UPSET, "I understand, but there is something we can try right now."),
         (K.content_reflection, UPSET, "You should have checked the order twice."),  # blame, not a reflection
         (K.ownership, UPSET, "Let me make sure I have this right: you were charged twice?"),  # a check
@@ -970,6 +974,7 @@ def test_losing_sleep_over_it_is_worry(said: str) -> None:
     [
         "OK, I'm sorry. Your account was charged twice and now it's overdrawn. That's not acceptable.",
         "You were charged twice and your account went overdrawn. That's on us.",
+        "You were charged twice and your account went overdrawn. I'm sorry, that's not good enough.",
     ],
 )
 def test_a_validation_that_points_back_at_the_fault_just_said_is_specific(

@@ -204,9 +204,9 @@ def support_signals(t: TurnInput) -> list[Signal]:
         # "I can see why that matters: the sofa arrived torn" names its cause after the colon
         if low[:end].rstrip().endswith(":") and (cause := a.sentence_at(end + 1)) is not None:
             end = cause.end
-        # "You were charged twice. That's not acceptable.": "that" points back at the fault just said
+        # "You were charged twice. (I'm sorry,) that's not acceptable.": "that" points back at the fault
         lo = start
-        if s is not None and low.startswith(_POINTS_BACK, start):
+        if s is not None and low.startswith(_POINTS_BACK, m.start()):
             i = a.sentences.index(s)
             if i > 0 and not a.sentences[i - 1].question_mark:
                 lo = a.sentences[i - 1].start
