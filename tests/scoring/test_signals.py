@@ -172,6 +172,10 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     # a shock, and being shaken by it, are feelings the agent can name
     (K.feeling_reflection, UPSET, "A charge you never agreed to must have been a real shock.", "shock"),
     (K.feeling_reflection, UPSET, "Being charged twice - no wonder you're shaken.", "shaken"),
+    # "I know it's been…" reads the customer's weeks; the agent is not the one who had them
+    (K.feeling_reflection, UPSET, "I know it's been a really hard few weeks.", "hard"),
+    (K.feeling_reflection, UPSET, "Oh, wow. That is really traumatic.", "traumatic"),
+    (K.feeling_reflection, UPSET, "I'm sure that makes you feel unappreciated.", "unappreciated"),
     (K.feeling_reflection, UPSET, "Two charges at once would make me anxious as well.", "anxious"),
     (K.feeling_reflection, UPSET, "That has to be frustrating with the account overdrawn.", "frustrating"),
     (K.feeling_reflection, UPSET, "That's gotta be brutal with the account overdrawn.", "brutal"),

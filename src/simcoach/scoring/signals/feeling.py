@@ -20,11 +20,12 @@ _WOULD = LEXICON.compile(
     r"\b(?:i(?:'d| would)(?: \w+)? (?:be|feel|get)|(?:would|'d)(?: \w+)? make me(?: feel)?)(?: \w+)? $"
 )
 _CLAUSE_BREAK = re.compile(r",| [-–—] ")
-# "I reckon anyone would be panicking", "I'm sure it's hard": the agent hedges a reading of the customer or
+# "I reckon anyone would be panicking", "I know it's hard": the agent hedges a reading of the customer or
 # their situation and feels nothing; "I think yoga helps with stress" gives an opinion of something else
 _HEDGE = LEXICON.compile(
-    r"\bi(?:'m| am)? (?:think|guess|reckon|imagine|suppose|believe|bet|sure)(?= (?:you|you're|you've|you'd"
-    r"|anyone|anybody|everyone|everybody|most people|it|it's|this|that's|that must|that would|that is"
+    r"\bi(?:'m| am)? (?:think|guess|reckon|imagine|suppose|believe|bet|sure|know)"
+    r"(?= (?:you|you're|you've|you'd|anyone|anybody|everyone|everybody|most people|it|it's|this|that's"
+    r"|that must|that would|that is"
     r"|that was)\b)"
 )
 _I_FELT = LEXICON.compile(
@@ -116,5 +117,5 @@ def feeling_reflections(
 def _about_the_situation(low: str) -> bool:
     """Whether a sentence opens on the situation ("that must be…", "it sounds…"); an opening "ugh," or
     "oh no," says nothing."""
-    opened = _INTERJECTION.sub("", low, count=1)
+    opened = _HEDGE.sub("", _INTERJECTION.sub("", low, count=1), count=1).lstrip()
     return opened.startswith(("that", "it", "this", "what", "losing", "being", "having"))
