@@ -685,6 +685,12 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.specific_apology, UPSET, "No need to apologise for the overdrawn account."),
         # a requirement put on the customer is no ownership
         (K.ownership, UPSET, "To close the account I'll need to speak to the account holder."),
+        # fillers about the conversation itself own nothing of the problem
+        (K.ownership, UPSET, "Ok, let me think for one second."),
+        (K.ownership, UPSET, "Sorry, I was away from the keyboard - let me catch up."),
+        (K.ownership, UPSET, "I will say a prayer that it all works out."),
+        # the agent's own lapse is no apology for what went wrong for the customer
+        (K.specific_apology, UPSET, "Sorry, I had an internet connection problem there."),
     ],
 )
 def test_signal_does_not_fire_on_lookalikes(

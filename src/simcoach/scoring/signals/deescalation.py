@@ -58,6 +58,7 @@ _GOOD_NEWS = LEXICON.compile(
     r"|(?:the|your) \w+ (?:is|are) (?:(?:already|now) (?:sent|issued|processed|booked)|(?:already |now )?"
     r"(?:fixed|sorted|approved)))"
 )
+_MY_LAPSE = re.compile(r"\W*(?:(?:that|about that|for that)\W*)?i(?:'m| am| was| had|'ve been| have been)\b")
 _NO_NEED = re.compile(r"\b(?:no need to|nothing to|no reason to|(?:don't|do not) (?:need|have) to) $")
 _POINTS_BACK = ("that", "this", "it's", "it is", "it was")
 _HOLLOW_TAIL = re.compile(r"^\W*(?:for|about|that|to hear|if)?\W*$")
@@ -160,6 +161,10 @@ def apology_signals(t: TurnInput) -> list[Signal]:
         if _P["dismissive"].match(tail.strip()) or tail.strip().startswith(("if you", "that you feel")):
             continue
         start = s.start if s is not None else 0
+        if _MY_LAPSE.match(tail) is not None and LEXICON.second_person.isdisjoint(words_of(tail)):
+            # "Sorry, I had a connection problem there": the agent's own lapse, nothing of the customer's
+            out.append(sig(SignalKind.hollow_apology, a, m.start(), end))
+            continue
         hollow = _P["hollow_apology_object"].match(tail) is not None or _HOLLOW_TAIL.match(tail) is not None
         if _P["condolence_object"].match(tail) and t.bereaved:
             out.append(sig(SignalKind.specific_apology, a, m.start(), end))  # "sorry for your loss"
