@@ -111,3 +111,21 @@ def test_the_stock_formula_is_weak_once_and_worthless_when_pasted(
     assert once.scores["mirroring"].level == 0
     pasted = [*ctx, agent(stock), customer("That's it?"), agent(stock), customer("Are you going to fix it?")]
     assert score(scorer, core, stock, pasted).scores["deescalation"].level == 0
+
+
+def test_a_stock_phrase_said_a_third_time_is_a_script(qa: Rubric, scorer: OfflineScorer) -> None:
+    # each turn opens with the same four words: short against the turn, but the third time is a script
+    ctx = [
+        customer("I can't pay my bill, it's £286.40 due on the 5th."),
+        agent("Thank you for contacting us. I understand your frustration. How can I help you today?"),
+        customer("I was made redundant last month."),
+        agent("I understand your frustration. Unfortunately the bill must be paid by the due date."),
+        customer("So it's my fault, is it?"),
+    ]
+    third = score(scorer, qa, "I understand your frustration. Is there anything else I can help with?", ctx)
+    assert third.has(K.repeated_formula)
+    assert third.scores["delivery"].level == 0
+    # the second time is clumsy: the turn is still mostly its own words
+    said = "I understand your frustration. Unfortunately the bill must be paid by the due date this month."
+    second = score(scorer, qa, said, ctx[:3])
+    assert second.scores["delivery"].level == 1

@@ -294,7 +294,9 @@ def script(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     bad = s.of(K.scripted_delivery, K.keyword_stuffing, K.repeated_apology, fresh=False)
     reps = s.of(K.repeated_formula, fresh=False)
     covered = sum((x.span.end - x.span.start) for x in reps if x.span)
-    if bad or (reps and covered >= 0.4 * max(1, len(t.agent.text.strip()))):
+    # a formula said for the third time is a script however short it is beside the rest of the turn
+    third = any(int(x.detail or "1") >= 2 for x in reps)
+    if bad or third or (reps and covered >= 0.4 * max(1, len(t.agent.text.strip()))):
         return Judgement(0, [], 0.8, "scripted, repeated or keyword-stuffed delivery")
     ev = t.agent.sentences[:1]
     if not ev:
