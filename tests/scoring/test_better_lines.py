@@ -650,3 +650,11 @@ def test_thanks_to_the_agent_with_a_word_on_others_is_a_reaction(core: Rubric, s
     line = score(scorer, core, "Of course.", context).scores["mirroring"].feedback.better_line
     assert "read from the screen" not in line, line
     assert "Alan" in line, line
+
+
+def test_an_ellipsis_ends_a_sentence(core: Rubric, scorer: OfflineScorer) -> None:
+    # "…" typed as one character ends a sentence as "..." does: one sentence is said back, not two
+    said = "A sage-green bridesmaid dress, size 10… They only had the one left in my size when I ordered."
+    line = _lines(scorer, core, said)["mirroring"]
+    assert "…" not in line, line
+    assert line.count(".") == 1, line
