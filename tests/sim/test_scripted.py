@@ -9,7 +9,14 @@ import pytest
 from simcoach.content.loader import load_library
 from simcoach.content.vocabulary import Band, Intent, SignalKind
 from simcoach.sim.rng import Rng, seed_state
-from simcoach.sim.scripted import ScriptedCustomer, agent_words, fill, pieces, throws_back_unsaid
+from simcoach.sim.scripted import (
+    ScriptedCustomer,
+    agent_words,
+    fill,
+    pieces,
+    quotes_unsaid,
+    throws_back_unsaid,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 LIBRARY = load_library([REPO], root=REPO)
@@ -114,3 +121,26 @@ def test_only_thrown_back_phrases_count_not_the_customers_own_words() -> None:
     assert not throws_back_unsaid("Sorry, but what does that actually mean for me?", nothing)
     assert not throws_back_unsaid("\"{agent_words}\". I'm sorry, but that's not helpful.", nothing)
     assert not throws_back_unsaid("For the last time, it's the 3rd.", nothing)
+
+
+def test_a_line_quoting_the_agent_needs_the_agent_to_have_said_it() -> None:
+    # "Sorry, 'hopefully today'?" after an agent who never said it reads as a broken simulation
+    c = customer("outage-broadband-deadline")
+    quoting = "Sorry, 'hopefully today'? Is that the technical term?"
+    none: frozenset[SignalKind] = frozenset()
+
+    def picks(said: str) -> set[str]:
+        rngs = [Rng(seed_state(s)) for s in range(60)]
+        return {c.pick(Intent.pushback, Band.tense, rng, [], fired=none, said=said) for rng in rngs}
+
+    assert quoting not in picks("I'm sorry, that's not good enough. What time did it drop last night?")
+    assert quoting in picks("An engineer is on it and it should be back hopefully today.")
+
+
+def test_only_quoted_agent_words_need_saying() -> None:
+    said = "Our engineers are aware of the fault."
+    assert not quotes_unsaid("'Engineers are aware.' Well, that's me sorted then.", said)
+    assert quotes_unsaid("Sorry, 'hopefully today'? Is that the technical term?", said)
+    # a quoted function word characterises the answer, and a slot is filled with the agent's own words
+    assert not quotes_unsaid('That sounds like a "no" in a nice jumper.', said)
+    assert not quotes_unsaid("\"{agent_words}\". I'm sorry, but that's not helpful.", said)

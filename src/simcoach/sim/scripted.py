@@ -61,6 +61,24 @@ def throws_back_unsaid(line: str, fired: frozenset[SignalKind]) -> bool:
     return False
 
 
+# A line that quotes the agent ("'Engineers are aware.' Well, that's me sorted then.") fits only after an
+# agent who said those words; complaint lines quote letters and screens ("It said 'final notice'"), so only
+# the intents that answer the agent's last turn are checked
+_ANSWERS_AGENT = frozenset({Intent.pushback, Intent.sarcasm, Intent.triggered, Intent.supervisor})
+_QUOTED = re.compile(r"(?<![A-Za-z])['\"‘“]([^'\"’”{}]*?[A-Za-z][^'\"’”{}]*?)['\"’”](?![A-Za-z])")
+
+
+def quotes_unsaid(line: str, said: str) -> bool:
+    """Whether a line quotes words back that the agent did not say (its quoted content words are not all in
+    ``said``); a quoted function word ("a 'no' in a nice jumper") characterises, it quotes nobody."""
+    heard = set(words(said.lower()))
+    for m in _QUOTED.finditer(line):
+        quoted = [w for w in words(m.group(1).lower()) if w not in LEXICON.stopwords]
+        if quoted and not heard.issuperset(quoted):
+            return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Composed:
     """A scripted reply and the fact lines it contains."""
@@ -212,12 +230,17 @@ class ScriptedCustomer:
         used: list[str],
         with_value: bool = True,
         fired: frozenset[SignalKind] | None = None,
+        said: str | None = None,
     ) -> str:
         """A line for the intent and band, avoiding lines already used while any alternative exists, and
-        (given the triggers the agent used) lines that throw back a trigger nobody used."""
+        (given the triggers the agent used and what they ``said``) lines that throw back a trigger nobody
+        used or quote words the agent never said."""
         tiers = self._tiers(intent, band, with_value)
         if fired is not None:
             apt = [[ln for ln in tier if not throws_back_unsaid(ln, fired)] for tier in tiers]
+            tiers = apt if any(apt) else tiers
+        if said is not None and intent in _ANSWERS_AGENT:
+            apt = [[ln for ln in tier if not quotes_unsaid(ln, said)] for tier in tiers]
             tiers = apt if any(apt) else tiers
         return self._choose(tiers, rng, used)
 
@@ -276,7 +299,11 @@ class ScriptedCustomer:
             # The persona's answer line carries the first fact half the time (their voice), the
             # scenario's own wording the other half; either way no line repeats while fresh ones exist.
             first = remaining[0]
-            template = self.pick(intent, band, rng, used, fired=fired) if rng.random() < 0.5 else None
+            template = (
+                self.pick(intent, band, rng, used, fired=fired, said=agent_text)
+                if rng.random() < 0.5
+                else None
+            )
             if template is not None and "{value}" in template and not noun_like(first.value):
                 # A whole clause ("he rang last Tuesday…") does not fit a generic template: the
                 # scenario's own wording says it, and the persona's line is not used this time.
@@ -290,7 +317,9 @@ class ScriptedCustomer:
             elif template is not None:
                 parts.append(fill(template, slots))
         else:
-            lead = self.pick(intent, band, rng, used, with_value=bool(remaining), fired=fired)
+            lead = self.pick(
+                intent, band, rng, used, with_value=bool(remaining), fired=fired, said=agent_text
+            )
             value = (
                 first_person(remaining[0].value, self.pronoun) if remaining and "{value}" in lead else None
             )
