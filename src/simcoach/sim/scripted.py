@@ -71,9 +71,13 @@ _QUOTED = re.compile(r"(?<![A-Za-z])['\"‘“]([^'\"’”{}]*?[A-Za-z][^'\"’
 def quotes_unsaid(line: str, said: str) -> bool:
     """Whether a line quotes words back that the agent did not say (its quoted content words are not all in
     ``said``); a quoted function word ("a 'no' in a nice jumper") characterises, it quotes nobody."""
-    heard = set(words(said.lower()))
+    return _quotes_unheard(line, frozenset(words(said)))
+
+
+def _quotes_unheard(line: str, heard: frozenset[str]) -> bool:
+    """:func:`quotes_unsaid` against the agent's words, split once for every line a pick weighs."""
     for m in _QUOTED.finditer(line):
-        quoted = [w for w in words(m.group(1).lower()) if w not in LEXICON.stopwords]
+        quoted = [w for w in words(m.group(1)) if w not in LEXICON.stopwords]
         if quoted and not heard.issuperset(quoted):
             return True
     return False
@@ -240,7 +244,8 @@ class ScriptedCustomer:
             apt = [[ln for ln in tier if not throws_back_unsaid(ln, fired)] for tier in tiers]
             tiers = apt if any(apt) else tiers
         if said is not None and intent in _ANSWERS_AGENT:
-            apt = [[ln for ln in tier if not quotes_unsaid(ln, said)] for tier in tiers]
+            heard = frozenset(words(said))
+            apt = [[ln for ln in tier if not _quotes_unheard(ln, heard)] for tier in tiers]
             tiers = apt if any(apt) else tiers
         return self._choose(tiers, rng, used)
 
