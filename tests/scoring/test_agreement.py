@@ -68,27 +68,28 @@ def test_agreement_on_the_hold_out_set(core: Rubric) -> None:
         assert report.scorer[skill].metrics()["kappa"] >= floor, skill
 
 
-def test_agreement_on_the_blind_set(core: Rubric) -> None:
-    """140 turns a colleague wrote and labelled from the rubric alone, without the scorer's rules: first
-    measured blind, then some rule fixes drew on its disagreements (see docs/scoring.md)."""
-    report = evaluate(DATA.with_name("contact_center_blind.jsonl"), core)
-    assert report.items >= 140
+def _holds(core: Rubric, name: str, items: int, floors: dict[str, float], gap: float) -> None:
+    """The set has at least ``items`` good lines, and per skill κ ≥ its floor and ≥ the baseline + ``gap``."""
+    report = evaluate(DATA.with_name(name), core)
+    assert report.items >= items
     assert not report.bad_lines
-    for skill, floor in {"probing": 0.72, "mirroring": 0.65, "deescalation": 0.57}.items():
+    for skill, floor in floors.items():
         got = report.scorer[skill].metrics()["kappa"]
         base = report.baseline[skill].metrics()["kappa"]
         assert got >= floor, (skill, got)
-        assert got >= base + MIN_BASELINE_GAP, (skill, got, base)
+        assert got >= base + gap, (skill, got, base)
+
+
+def test_agreement_on_the_blind_set(core: Rubric) -> None:
+    """140 turns a colleague wrote and labelled from the rubric alone, without the scorer's rules: first
+    measured blind, then some rule fixes drew on its disagreements (see docs/scoring.md)."""
+    floors = {"probing": 0.72, "mirroring": 0.65, "deescalation": 0.57}
+    _holds(core, "contact_center_blind.jsonl", 140, floors, MIN_BASELINE_GAP)
 
 
 def test_agreement_on_the_second_blind_set(core: Rubric) -> None:
     """64 more turns written the same way (other writers, other trades) and never tuned on: measured once,
-    at the session that added them, the same before and after that session's rule fixes."""
-    report = evaluate(DATA.with_name("contact_center_blind2.jsonl"), core)
-    assert report.items >= 64
-    assert not report.bad_lines
-    for skill, floor in {"probing": 0.7, "mirroring": 0.75, "deescalation": 0.8}.items():
-        got = report.scorer[skill].metrics()["kappa"]
-        base = report.baseline[skill].metrics()["kappa"]
-        assert got >= floor, (skill, got)
-        assert got > base, (skill, got, base)
+    at the session that added them, the same before and after that session's rule fixes. Its probing
+    baseline is strong (0.68), so the margin asked there is 0.10 rather than the usual 0.15."""
+    floors = {"probing": 0.7, "mirroring": 0.75, "deescalation": 0.8}
+    _holds(core, "contact_center_blind2.jsonl", 64, floors, 0.10)
