@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from simcoach.scoring.lexicon import LEXICON
-from simcoach.scoring.restate import message_weight, sentence_weight
+from simcoach.scoring.restate import is_order, message_weight, sentence_weight
 from simcoach.scoring.signals import CustomerView, TurnInput, customer_view
 from simcoach.scoring.text import analyse, words_of
 
@@ -177,8 +177,8 @@ def complaint(text: str) -> str:
                 continue  # sarcasm says the opposite
             rest = a.low[hi + 1 : s.end]
             start = s.end - len(rest.lstrip())
-        if _REQUEST.match(a.low, start):
-            continue  # "I want you to cancel…" asks, it reports no fault
+        if _REQUEST.match(a.low, start) or is_order(a.text, start):
+            continue  # "I want you to cancel…" and "Cancel my broadband, today" ask, they report no fault
         w = sentence_weight(a, s)
         if w > best_w:
             if s.last - s.first > _LONG:  # "I ordered a sofa…, paid in full, and every time I call…"
@@ -196,8 +196,5 @@ _CLAUSE_BREAK = LEXICON.compile(r"[,;:] (?:and |but |so |then )?| - (?:and |but 
 # what the customer asks or refuses to do: a demand ("I'm not paying for anything after that"), not a fault
 _REQUEST = LEXICON.compile(
     r"\W*(?:i (?:want|need|would like)|i'd like|please|can you|could you|just"
-    r"|i(?:'m| am) not (?:paying|going to pay)|i (?:won't|will not|refuse to) pay"
-    # an order to the agent: "Cancel my broadband, today, no offers."
-    r"|(?:cancel|refund|fix|sort|stop|send|give|transfer|escalate|reconnect|replace) (?:my|me|it|this|the)"
-    r")\b"
+    r"|i(?:'m| am) not (?:paying|going to pay)|i (?:won't|will not|refuse to) pay)\b"
 )

@@ -88,6 +88,12 @@ def _without_answer(text: str) -> str:
     return text
 
 
+def is_order(text: str, pos: int = 0) -> bool:
+    """Whether ``text`` at ``pos`` opens on an order to the agent ("Stop apologising and fix it.", "Just
+    cancel my broadband"): something the customer wants done, not a fault."""
+    return _ORDER.match(text, pos) is not None
+
+
 def _swap(text: str) -> str:
     """The text from the other side of the conversation: "you sent me" → "we sent you"."""
     pieces = _WORD.findall(text)
@@ -216,7 +222,7 @@ def gist(text: str, max_words: int) -> str:
         text = _with_the_fault(kept, words[len(kept) :], max_words)
     if best.question_mark:
         return _wanted(text)
-    if _ORDER.match(a.text, start) is not None:
+    if is_order(a.text, start):
         order = _ORDER.match(text)
         rest = text[order.end() :] if order is not None else text
         return _wanted("could you " + rest[:1].lower() + rest[1:])
