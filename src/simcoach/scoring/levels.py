@@ -289,13 +289,18 @@ def apology(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     return Judgement(0, [], 0.7, "no apology where one was due")
 
 
+def repeat_peak(signals: list[Signal]) -> int:
+    """How many earlier turns held the most-repeated formula among ``signals`` (0 when none repeats)."""
+    return max((int(x.detail or "1") for x in signals if x.kind is K.repeated_formula), default=0)
+
+
 def script(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     """0 scripted, pasted or stuffed; max natural."""
     bad = s.of(K.scripted_delivery, K.keyword_stuffing, K.repeated_apology, fresh=False)
     reps = s.of(K.repeated_formula, fresh=False)
     covered = sum((x.span.end - x.span.start) for x in reps if x.span)
     # a formula said for the third time is a script however short it is beside the rest of the turn
-    third = any(int(x.detail or "1") >= 2 for x in reps)
+    third = repeat_peak(reps) >= 2
     if bad or third or (reps and covered >= 0.4 * max(1, len(t.agent.text.strip()))):
         return Judgement(0, [], 0.8, "scripted, repeated or keyword-stuffed delivery")
     ev = t.agent.sentences[:1]

@@ -8,7 +8,7 @@ from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import SignalKind, members
 from simcoach.scoring.feedback import build_feedback
-from simcoach.scoring.levels import Judgement, Plan, Sigs, applicable, plans
+from simcoach.scoring.levels import Judgement, Plan, Sigs, applicable, plans, repeat_peak
 from simcoach.scoring.models import ChatTurn, CriterionScore, Signal, Span, TurnAssessment, prebuilt
 from simcoach.scoring.signals import TurnInput, prepare
 from simcoach.scoring.signals.asides import drop_asides
@@ -92,10 +92,6 @@ def _discounted(t: TurnInput, signals: list[Signal], kinds: list[SignalKind]) ->
     return out
 
 
-def _peak(signals: list[Signal]) -> int:
-    return max((int(s.detail or "1") for s in signals if s.kind is K.repeated_formula), default=0)
-
-
 def judge(
     p: Plan, t: TurnInput, signals: list[Signal], kinds: list[SignalKind], discount: set[int]
 ) -> Judgement:
@@ -103,7 +99,7 @@ def judge(
     fresh = p.judge(p.criterion, Sigs(signals, kinds, p.allowed, discount), t)
     if not discount:
         return fresh
-    peak = _peak(signals)
+    peak = repeat_peak(signals)
     if peak >= 2:
         return fresh
     once = p.judge(p.criterion, Sigs(signals, kinds, p.allowed, set()), t)
