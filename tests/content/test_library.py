@@ -21,7 +21,7 @@ import pytest
 
 from simcoach.content.library import ContentLibrary
 from simcoach.content.loader import check_library
-from simcoach.content.persona import LineBank, Persona
+from simcoach.content.persona import LineBank, Persona, line_text
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import (
     Archetype,
@@ -173,7 +173,7 @@ def _bank_lines(bank: LineBank) -> Iterator[tuple[Intent, Band, str]]:
     for intent, bands in bank.items():
         for band, lines in bands.items():
             for line in lines:
-                yield intent, band, line
+                yield intent, band, line_text(line)
 
 
 def _spoken(library: ContentLibrary) -> Iterator[tuple[str, Intent | None, str]]:
@@ -271,7 +271,7 @@ def test_no_line_repeats_within_a_persona_cell(library: ContentLibrary) -> None:
     for persona in _personas(library):
         for intent, bands in persona.lines.items():
             for band, lines in bands.items():
-                normalised = [line.casefold() for line in lines]
+                normalised = [line_text(line).casefold() for line in lines]
                 assert len(set(normalised)) == len(lines), f"{persona.id} {intent}/{band}"
 
 
@@ -526,7 +526,7 @@ def test_agent_words_are_thrown_back_only_when_it_makes_sense(library: ContentLi
 def test_answer_lines_carry_the_value(library: ContentLibrary) -> None:
     for persona in _personas(library):
         for band, lines in persona.lines.get(Intent.answer, {}).items():
-            for line in lines:
+            for line in map(line_text, lines):
                 assert "{value}" in line, f"{persona.id} answer/{band}: {line!r}"
 
 

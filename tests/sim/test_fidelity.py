@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from simcoach.content.loader import load_library
+from simcoach.content.persona import line_text
 from simcoach.content.scenario import Scenario
 from simcoach.content.vocabulary import Difficulty, Reveal
 from simcoach.scoring.offline import OfflineScorer
@@ -262,7 +263,7 @@ def test_personas_sound_different() -> None:
     by_verbosity: dict[str, list[int]] = {}
     for versioned in LIBRARY.personas.values():
         persona = versioned.item
-        lines = [ln for bands in persona.lines.values() for band in bands.values() for ln in band]
+        lines = [line_text(ln) for bands in persona.lines.values() for band in bands.values() for ln in band]
         by_verbosity.setdefault(persona.speech_style.verbosity, []).extend(len(ln.split()) for ln in lines)
     means = {k: sum(v) / len(v) for k, v in by_verbosity.items()}
     order = [means[k] for k in ("terse", "medium", "verbose") if k in means]
@@ -306,7 +307,7 @@ def test_no_line_bank_gives_a_gated_fact_away(scenario_id: str) -> None:
         for intent, bands in bank.items()
         if intent.value != "accept"
         for band_lines in bands.values()
-        for line in band_lines
+        for line in map(line_text, band_lines)
     ]
     for fact in scenario.facts:
         if fact.reveal is Reveal.volunteered:

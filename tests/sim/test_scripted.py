@@ -123,18 +123,19 @@ def test_only_thrown_back_phrases_count_not_the_customers_own_words() -> None:
     assert not throws_back_unsaid("For the last time, it's the 3rd.", nothing)
 
 
+def jo_pushbacks(said: str) -> set[str]:
+    """The tense pushback lines Jo (the broadband outage) may answer ``said`` with, over 80 seeds."""
+    c = customer("outage-broadband-deadline")
+    none: frozenset[SignalKind] = frozenset()
+    rngs = [Rng(seed_state(s)) for s in range(80)]
+    return {c.pick(Intent.pushback, Band.tense, rng, [], fired=none, said=said) for rng in rngs}
+
+
 def test_a_line_quoting_the_agent_needs_the_agent_to_have_said_it() -> None:
     # "Sorry, 'hopefully today'?" after an agent who never said it reads as a broken simulation
-    c = customer("outage-broadband-deadline")
     quoting = "Sorry, 'hopefully today'? Is that the technical term?"
-    none: frozenset[SignalKind] = frozenset()
-
-    def picks(said: str) -> set[str]:
-        rngs = [Rng(seed_state(s)) for s in range(60)]
-        return {c.pick(Intent.pushback, Band.tense, rng, [], fired=none, said=said) for rng in rngs}
-
-    assert quoting not in picks("I'm sorry, that's not good enough. What time did it drop last night?")
-    assert quoting in picks("An engineer is on it and it should be back hopefully today.")
+    assert quoting not in jo_pushbacks("I'm sorry, that's not good enough. What time did it drop last night?")
+    assert quoting in jo_pushbacks("An engineer is on it and it should be back hopefully today.")
 
 
 def test_only_quoted_agent_words_need_saying() -> None:
@@ -144,3 +145,15 @@ def test_only_quoted_agent_words_need_saying() -> None:
     # a quoted function word characterises the answer, and a slot is filled with the agent's own words
     assert not quotes_unsaid('That sounds like a "no" in a nice jumper.', said)
     assert not quotes_unsaid("\"{agent_words}\". I'm sorry, but that's not helpful.", said)
+
+
+def test_a_cued_line_waits_for_its_cue() -> None:
+    """Jo's "Oh, money off my bill…" answers a credit: it is not said after a turn that offered none, and
+    its cue matches on stems ("credited") and as a whole phrase."""
+    presumes = "Oh, money off my bill. That'll really help me this afternoon."
+    assert presumes not in jo_pushbacks("The engineers are on site and it should be back by 3pm.")
+    assert presumes in jo_pushbacks("I've credited your account for the two days you've been without it.")
+    assert presumes in jo_pushbacks("There is some money off your next bill for the outage.")
+    # with no agent turn to read (an opening, a test), every line stays a candidate
+    c = customer("outage-broadband-deadline")
+    assert presumes in {c.pick(Intent.pushback, Band.tense, Rng(seed_state(s)), []) for s in range(80)}

@@ -28,8 +28,9 @@ def format_loc(loc: Sequence[str | int]) -> str:
 
 
 def clean_loc(loc: Sequence[str | int]) -> PathKey:
-    """Drop pydantic's internal location parts (validator names, the ``[key]`` marker)."""
-    return tuple(p for p in loc if not (isinstance(p, str) and (p.startswith("function-") or p == "[key]")))
+    """Drop pydantic's internal location parts (validator names, the ``[key]`` marker, ``<tag>``s of a
+    union's members)."""
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("function-", "[key]", "<"))))
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -46,15 +47,17 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 def fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
     """The allowed keys of the mapping at ``loc`` inside ``model`` (empty if unknown)."""
     current: type[BaseModel] | None = model
+    keyed = False  # inside a dict field, whose string parts are its keys ("pushback", "calm")
     for part in loc:
         if current is None:
             return []
-        if isinstance(part, int):
+        if isinstance(part, int) or (keyed and part not in current.model_fields):
             continue
         info = current.model_fields.get(part)
         if info is None:
             return []
         current = _model_in(info.annotation)
+        keyed = typing.get_origin(info.annotation) is dict
     return list(current.model_fields) if current is not None else []
 
 

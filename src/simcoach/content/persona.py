@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import warnings
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from simcoach.content.base import ContentModel, Delta, NonEmptyStr, Slug, Unit
 from simcoach.content.vocabulary import (
@@ -15,8 +16,38 @@ from simcoach.content.vocabulary import (
     SignalKind,
 )
 
-LineBank = dict[Intent, dict[Band, list[NonEmptyStr]]]
+
+class CuedLine(ContentModel):
+    """A line that answers something the agent says ("A credit's nice…"): it fits only after an agent turn
+    that says one of its cues."""
+
+    say: NonEmptyStr = Field(description="The line, with placeholders like any other line.")
+    after: tuple[NonEmptyStr, ...] = Field(
+        min_length=1,
+        description="Words or phrases, matched on word stems in any case ('credit' also matches "
+        "'credited'). The line is used only after an agent turn that says one of them, while another "
+        "line fits.",
+    )
+
+
+def _line_kind(value: Any) -> str:
+    # the tags are in angle brackets so error locations can drop them (messages.clean_loc)
+    return "<cued>" if isinstance(value, dict | CuedLine) else "<plain>"
+
+
+Line = Annotated[
+    Annotated[NonEmptyStr, Tag("<plain>")] | Annotated[CuedLine, Tag("<cued>")],
+    Discriminator(_line_kind),
+]
+"""A customer line: plain text, or text with the agent's words it answers (``say`` and ``after``)."""
+
+LineBank = dict[Intent, dict[Band, list[Line]]]
 """Lines for the offline scripted customer, keyed by intent then emotional band."""
+
+
+def line_text(line: str | CuedLine) -> str:
+    """The words of a line, cued or not."""
+    return line if isinstance(line, str) else line.say
 
 
 class EmotionalState(ContentModel):

@@ -11,7 +11,7 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
-from simcoach.content.persona import LineBank, Persona
+from simcoach.content.persona import CuedLine, LineBank, Persona, line_text
 from simcoach.content.scenario import Fact, Scenario
 from simcoach.content.vocabulary import Band, Intent, SignalKind
 from simcoach.scoring.lexicon import LEXICON
@@ -19,7 +19,7 @@ from simcoach.sim.fallback_lines import FALLBACK
 from simcoach.sim.intents import RELATED
 from simcoach.sim.models import RenderReport, RenderRequest, Restart
 from simcoach.sim.rng import Rng
-from simcoach.sim.text import sentences, words
+from simcoach.sim.text import sentences, stem, words
 
 NEIGHBOURS: dict[Band, tuple[Band, ...]] = {
     Band.calm: (Band.tense, Band.heated),
@@ -81,6 +81,18 @@ def _quotes_unheard(line: str, heard: frozenset[str]) -> bool:
         if quoted and not heard.issuperset(quoted):
             return True
     return False
+
+
+def _cue_unheard(line: str | CuedLine, heard: Sequence[str]) -> bool:
+    """Whether a cued line's cues are all missing from the agent's words (as stems, in order)."""
+    if isinstance(line, str):
+        return False
+    return not any(_says(heard, [stem(w) for w in words(cue)]) for cue in line.after)
+
+
+def _says(heard: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    return n > 0 and any(list(heard[i : i + n]) == list(phrase) for i in range(len(heard) - n + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,9 +217,9 @@ class ScriptedCustomer:
         self._banks: tuple[LineBank, ...] = (scenario.lines, persona.lines)
         self.pronoun = customer_pronoun([f.value for f in scenario.facts] + [scenario.secondary_issue])
 
-    def _own(self, intent: Intent, band: Band) -> list[list[str]]:
+    def _own(self, intent: Intent, band: Band) -> list[list[str | CuedLine]]:
         """The scenario's then the persona's lines for an intent, this band first then the others."""
-        tiers: list[list[str]] = []
+        tiers: list[list[str | CuedLine]] = []
         for b in (band, *NEIGHBOURS[band]):
             for bank in self._banks:
                 lines = bank.get(intent, {}).get(b, [])
@@ -215,7 +227,7 @@ class ScriptedCustomer:
                     tiers.append(list(lines))
         return tiers
 
-    def _tiers(self, intent: Intent, band: Band, with_value: bool = True) -> list[list[str]]:
+    def _tiers(self, intent: Intent, band: Band, with_value: bool = True) -> list[list[str | CuedLine]]:
         tiers = self._own(intent, band)
         builtin = FALLBACK.get(intent, {})
         tiers.extend(list(builtin[b]) for b in (band, *NEIGHBOURS[band]) if builtin.get(b))
@@ -223,7 +235,7 @@ class ScriptedCustomer:
             tiers.extend(self._own(related, band))
         if not with_value:
             # With no fact to carry, a line built around {value} would have a hole in it.
-            tiers = [[ln for ln in tier if "{value}" not in ln] for tier in tiers]
+            tiers = [[ln for ln in tier if "{value}" not in line_text(ln)] for tier in tiers]
         return tiers
 
     def pick(
@@ -238,8 +250,13 @@ class ScriptedCustomer:
     ) -> str:
         """A line for the intent and band, avoiding lines already used while any alternative exists, and
         (given the triggers the agent used and what they ``said``) lines that throw back a trigger nobody
-        used or quote words the agent never said."""
-        tiers = self._tiers(intent, band, with_value)
+        used, quote words the agent never said, or answer cues (``after``) the agent did not say."""
+        cued = self._tiers(intent, band, with_value)
+        if said is not None:
+            said_stems = [stem(w) for w in words(said)]
+            apt_cued = [[ln for ln in tier if not _cue_unheard(ln, said_stems)] for tier in cued]
+            cued = apt_cued if any(apt_cued) else cued
+        tiers = [[line_text(ln) for ln in tier] for tier in cued]
         if fired is not None:
             apt = [[ln for ln in tier if not throws_back_unsaid(ln, fired)] for tier in tiers]
             tiers = apt if any(apt) else tiers
@@ -275,7 +292,9 @@ class ScriptedCustomer:
         line = fill(self._choose([list(self.scenario.opening_lines)], rng, used), slots)
         lead_roll = rng.random()
         own = self.persona.lines.get(Intent.opening, {})
-        leads = list(own.get(band, [])) or [x for b in NEIGHBOURS[band] for x in own.get(b, [])]
+        leads = [line_text(x) for x in own.get(band, [])] or [
+            line_text(x) for b in NEIGHBOURS[band] for x in own.get(b, [])
+        ]
         if not leads or _GREETING.match(line) or lead_roll >= OPENING_LEAD_SHARE:
             return line
         lead = fill(rng.choice(leads), slots)
