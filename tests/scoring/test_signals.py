@@ -43,6 +43,36 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     (K.stacked_questions, UPSET, "When? Which card? How much? Which shop?", "When?"),
     (K.leading_question, UPSET, "You did check the basket before paying, didn't you?", "You did check"),
     (K.leading_question, UPSET, "Wouldn't you agree the bank is to blame?", "Wouldn't you agree"),
+    # a tag after any lead-in puts the answer in the customer's mouth
+    (
+        K.leading_question,
+        UPSET,
+        "Just so I'm clear, you didn't get a confirmation email, did you?",
+        "you didn't get a confirmation",
+    ),
+    (
+        K.leading_question,
+        UPSET,
+        "The statement shows both, and you didn't raise it at the time, did you?",
+        "you didn't raise it",
+    ),
+    (K.leading_question, UPSET, "I mean, you'd manage a bit more than that, wouldn't you?", "you'd manage"),
+    (K.closed_question, UPSET, "What was the tracking number?", "What was the tracking number"),
+    (
+        K.reask,
+        [customer("My agreement is LB-22871 and you took the laptop.")],
+        "Could you give me the agreement number?",
+        "agreement number",
+    ),
+    (K.policy_hiding, UPSET, "As per section 9.3 of our terms, a £49 fee applies to refunds.", "section 9"),
+    (
+        K.policy_hiding,
+        UPSET,
+        "Gearbox parts are wear and tear under section 4.2 of the warranty terms.",
+        "section 4",
+    ),
+    (K.policy_hiding, UPSET, "That's covered in the policy terms, so the decision's final.", "covered in"),
+    (K.already_said, UPSET, "How many times do I have to tell you, it's non-refundable.", "How many times"),
     (K.follow_up, UPSET, "What did the bank say about the overdrawn account?", "What did the bank"),
     # "more" with nothing after it is more of what the customer just said
     (K.follow_up, UPSET, "Could you tell me more?", "tell me more"),
@@ -691,6 +721,25 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.ownership, UPSET, "I will say a prayer that it all works out."),
         # the agent's own lapse is no apology for what went wrong for the customer
         (K.specific_apology, UPSET, "Sorry, I had an internet connection problem there."),
+        # a "sorry" that leads straight into the agent's own question apologises for nothing
+        (K.specific_apology, GAVE_ORDER, "Sorry, yeah, and can I just confirm the order number again?"),
+        # "whatever's left" and "whatever is in" are determiners, not a shrug
+        (K.dismissive, UPSET, "I've asked the bank to freeze whatever's left of the money."),
+        (K.dismissive, UPSET, "The refund covers whatever is on the second charge."),
+        # the agent asking how often something happened is a question, not "how many times must I say"
+        (K.already_said, UPSET, "How many times have you tried to pay, and what did the bank say?"),
+        # the insurance policy as a thing named is no policy wall
+        (
+            K.policy_hiding,
+            UPSET,
+            "So the only charge before the policy is the one in 2019, and you can't see why it matters.",
+        ),
+        # the customer's words inside an impersonal rule say the rule back, not what they said
+        (
+            K.content_reflection,
+            UPSET,
+            "Overdrawn accounts with a double charge are handled under section 4.2 of the account terms.",
+        ),
     ],
 )
 def test_signal_does_not_fire_on_lookalikes(
@@ -996,3 +1045,21 @@ def test_a_validation_that_points_back_at_the_fault_just_said_is_specific(
     assert validation, [s.kind.value for s in result.signals]
     assert validation[0].detail == "specific"
     assert result.scores["deescalation"].level >= 2
+
+
+def test_a_question_leading_only_by_its_tag_probes_badly_but_does_not_escalate(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    """A tag ("…, did you?") puts the answer in the customer's mouth (probing 0) but neither blames nor walls:
+    the specific apology still de-escalates. A loaded question ("You did check…, didn't you?") escalates."""
+    tagged = score(
+        scorer,
+        core,
+        "I'm sorry we charged you twice. Just so I'm clear, you didn't get a confirmation email, did you?",
+        UPSET,
+    )
+    assert tagged.has(K.leading_question)
+    assert tagged.scores["probing"].level == 0
+    assert tagged.scores["deescalation"].level == 2
+    loaded = score(scorer, core, "I'm sorry. You did check the basket before paying, didn't you?", UPSET)
+    assert loaded.scores["deescalation"].level == 0

@@ -19,6 +19,7 @@ from simcoach.sim.models import CustomerState
 from simcoach.sim.rules import (
     SIGNAL_EFFECTS,
     RuleContext,
+    TurnUpdate,
     apply_turn,
     band_of,
     is_helpful,
@@ -304,3 +305,23 @@ def test_explain_reads_like_a_replay() -> None:
 
     change = StateChange(variable="anger", delta=-0.1, cause="you reflected the feeling")
     assert explain(4, change) == "anger fell 0.10 at turn 4 because you reflected the feeling"
+
+
+def test_a_question_leading_only_by_its_tag_does_not_void_the_calming() -> None:
+    """A tag ("…, did you?") puts words in the customer's mouth (a small rise of its own), but unlike a
+    loaded question it is no trigger: the specific apology beside it still calms."""
+    persona = LIBRARY.personas["irate-dennis"].item
+    start = CustomerState(anger=0.6, anxiety=0.5, trust=0.3, patience=0.8)
+    text = "I'm sorry we charged you twice. You didn't get a confirmation email, did you?"
+    apology = signal(SignalKind.specific_apology, "I'm sorry we charged you twice.")
+
+    def after(leading: Signal) -> TurnUpdate:
+        return apply_turn(
+            start, ctx(persona, any_rubric()), assessment(text, apology, leading), text, {}, set()
+        )
+
+    tagged = after(signal(SignalKind.leading_question, "did you?", detail="tag"))
+    loaded = after(signal(SignalKind.leading_question, "did you?"))
+    assert not tagged.trigger
+    assert loaded.trigger
+    assert tagged.state.anger < loaded.state.anger

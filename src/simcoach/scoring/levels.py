@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 
 from simcoach.content.rubric import Criterion, Rubric
-from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, NotApplicableWhen, SignalKind, members
+from simcoach.content.vocabulary import Measure, NotApplicableWhen, SignalKind, members
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Signal, Span
 from simcoach.scoring.signals import TurnInput, span
@@ -89,7 +89,7 @@ def applicable(criterion: Criterion, t: TurnInput, signals: list[Signal]) -> tup
         if (
             cond is N.customer_calm
             and not any(v.distressed for _, v in t.customers)
-            and not any(s.kind in TRIGGER_SIGNALS for s in signals)
+            and not any(s.escalates for s in signals)
         ):
             return False, "the customer is calm"
         if (
@@ -182,7 +182,7 @@ def mirroring(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
 
 def deescalation(c: Criterion, s: Sigs, t: TurnInput) -> Judgement:
     """0 trigger or nothing, 1 generic, 2 specific or owned, 3 specific + owned + timed next step."""
-    triggers = [x for x in s.all if x.kind in TRIGGER_SIGNALS]
+    triggers = [x for x in s.all if x.escalates]
     if triggers:
         return Judgement(0, [], 0.9, f"escalating phrase: {triggers[0].kind.value.replace('_', ' ')}")
     for kind, why in _GAMED.items():

@@ -6,7 +6,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simcoach.content.vocabulary import SignalKind
+from simcoach.content.vocabulary import TRIGGER_SIGNALS, SignalKind
 
 Role = Literal["customer", "agent"]
 M = TypeVar("M", bound=BaseModel)
@@ -78,6 +78,17 @@ class Signal(BaseModel):
         default_factory=list, description="Customer words this signal reflects (mirroring)."
     )
     detail: str = ""
+
+    @property
+    def escalates(self) -> bool:
+        """Whether this is a trigger: it caps de-escalation at 0 and voids the turn's calming effects.
+
+        A question leading only by its tag ("…, did you?", ``detail: tag``) puts words in the customer's
+        mouth but neither blames nor walls: it is no trigger.
+        """
+        return self.kind in TRIGGER_SIGNALS and not (
+            self.kind is SignalKind.leading_question and self.detail == "tag"
+        )
 
 
 class Feedback(BaseModel):

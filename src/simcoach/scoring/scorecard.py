@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from simcoach.content.rubric import Aggregate, CriticalRule, Rubric
 from simcoach.content.scenario import Scenario
-from simcoach.content.vocabulary import TRIGGER_SIGNALS, Measure, SignalKind
+from simcoach.content.vocabulary import Measure, SignalKind
 from simcoach.scoring.models import (
     CriterionSummary,
     CriticalFailureHit,
@@ -125,7 +125,7 @@ def build_scorecard(
             if level > best:
                 best, best_turn = level, turn
             # a turn that escalated (a trigger this criterion watches for) is the more urgent fix
-            urgent = any(s.kind in TRIGGER_SIGNALS and s.kind in c.signals for s in a.signals)
+            urgent = any(s.escalates and s.kind in c.signals for s in a.signals)
             if urgent:
                 undone.append((level, turn))
             gap = (c.max_level - level) / c.max_level

@@ -13,7 +13,6 @@ from simcoach.content.library import Versioned
 from simcoach.content.persona import Persona
 from simcoach.content.rubric import Rubric
 from simcoach.content.scenario import Fact, Scenario
-from simcoach.content.vocabulary import TRIGGER_SIGNALS
 from simcoach.scoring.backend import TurnScorer
 from simcoach.scoring.models import ChatTurn, TurnAssessment
 from simcoach.sim import disclosure, intents, outcomes
@@ -282,7 +281,7 @@ class PracticeSession:
         )
         used = list(s.used_lines)
         facts: list[Fact] = plan.reveal_now
-        fired = frozenset(x.kind for x in assessment.signals if x.kind in TRIGGER_SIGNALS)
+        fired = frozenset(x.kind for x in assessment.signals if x.escalates)
         composed = c.customer.compose(
             intent, band, facts, agent_text, rng, used, quote=intents.trigger_quote(assessment), fired=fired
         )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from simcoach.content.persona import Dynamics, Sensitivity
 from simcoach.content.rubric import Rubric
-from simcoach.content.vocabulary import TRIGGER_SIGNALS, Band, SignalKind
+from simcoach.content.vocabulary import Band, SignalKind
 from simcoach.scoring.models import Signal, Span, TurnAssessment
 from simcoach.sim.difficulty import DifficultyScale
 from simcoach.sim.models import CustomerState, StateChange, StateVariable
@@ -262,7 +262,7 @@ def apply_turn(
         if (s.signal is not None and s.signal in fired_kinds) or any(p.lower() in lowered for p in s.phrases)
     ]
     # Only the shared trigger signals void calming; a persona's own sore spots provoke a reaction.
-    trigger = bool(fired_kinds & TRIGGER_SIGNALS)
+    trigger = any(s.escalates for s in best.values())
     provoked = trigger or any(s.effect.anger >= PROVOKED_AT for s in sens_hits)
 
     def scaled(variable: StateVariable, base: float, factor: float) -> float:

@@ -62,6 +62,12 @@ _MY_LAPSE = re.compile(r"\W*(?:(?:that|about that|for that)\W*)?i(?:'m| am| was|
 _NO_NEED = re.compile(r"\b(?:no need to|nothing to|no reason to|(?:don't|do not) (?:need|have) to) $")
 _POINTS_BACK = ("that", "this", "it's", "it is", "it was")
 _HOLLOW_TAIL = re.compile(r"^\W*(?:for|about|that|to hear|if)?\W*$")
+# "Sorry, yeah, and can I just confirm the room number again?": a "sorry" that leads straight into the
+# agent's own question apologises for nothing the customer said, whatever words the question reuses
+_SORRY_THEN_ASK = re.compile(
+    r"^\W*(?:(?:yeah|yes|ok|okay|right|so|and|um|uh|er)\W+)*"
+    r"(?:(?:can|could|may|would|will|shall) (?:i|you|we)|what|which|where|when|who|how|please)\b"
+)
 
 
 # what may follow "I understand, but" without cancelling it: help, hope, a plan, a promise
@@ -163,6 +169,9 @@ def apology_signals(t: TurnInput) -> list[Signal]:
         start = s.start if s is not None else 0
         if _MY_LAPSE.match(tail) is not None and LEXICON.second_person.isdisjoint(words_of(tail)):
             # "Sorry, I had a connection problem there": the agent's own lapse, nothing of the customer's
+            out.append(sig(SignalKind.hollow_apology, a, m.start(), end))
+            continue
+        if _SORRY_THEN_ASK.match(tail) is not None:
             out.append(sig(SignalKind.hollow_apology, a, m.start(), end))
             continue
         hollow = _P["hollow_apology_object"].match(tail) is not None or _HOLLOW_TAIL.match(tail) is not None

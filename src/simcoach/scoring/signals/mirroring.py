@@ -141,6 +141,9 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         else {}
     )
     feelings = _bucket(felt, sents) if recent else {}
+    # "Gearbox parts are wear and tear under section 4.2 of the terms": the customer's words inside an
+    # impersonal policy wall state the rule back at them; they do not restate what the customer said
+    walls = _bucket(a.finditer("policy_hiding"), sents) if recent else {}
     carried: re.Match[str] | None = None  # a frame that ends its sentence with ":" frames the next one
     for i, s in enumerate(sents):
         stock = stocks.get(s.start)
@@ -173,7 +176,9 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         # a probing question asks even when it contains "you feel"; a rising-tone reflection is not a probe
         probe = s.start in probe_starts or (frame is None and PROBE_START.match(low) is not None)
         about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
-        eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
+        walled = frame is None and not second and s.start in walls
+        eligible = weight >= 1.0 and not suggestion and not probe and not walled
+        eligible = eligible and not (self_talk and frame is None)
         paraphrase = frame is not None and PARAPHRASE.match(a.low, frame.start()) is not None
         if frame is not None and not eligible and paraphrase and not suggestion and not probe:
             # "It sounds like you're being laid off": a paraphrase in the agent's own words shares few

@@ -41,9 +41,12 @@ _WHAT_AUX = LEXICON.compile(
     r"what (?:did|does|do|has|have|had|was|were|would|could|can|will|should|might)\b"
     r"|what (?:is|are|'s|'re) (?!\w*thing\b)\w+ing\b"
 )
+# a clause about "you" closed by a tag ("…, and you didn't raise it at the time, did you?"): the answer is
+# put in the customer's mouth, whatever leads into the clause ("Just so I'm clear, you didn't…")
 _TAG = LEXICON.compile(
-    r"^\W*you\b.*, (?:did|do|have|are|were|can|will|is|was|didn't|don't|haven't|aren't|weren't|won't)"
-    r" (?:you|it|they)\W*$"
+    r"(?:^\W*|[,;:]\s+|\b(?:and|but|so)\s+)(?:you'd|you've|you're|you'll|you)\b.*, "
+    r"(?:did|do|have|are|were|can|will|is|was|would|could"
+    r"|didn't|don't|haven't|aren't|weren't|won't|wouldn't|couldn't|hadn't) (?:you|it|they)\W*$"
 )
 _ELICIT_WORDS = frozenset(
     {"tell", "walk", "talk", "take", "run", "help", "describe", "explain", "share", "fill", "give"}
@@ -93,6 +96,7 @@ class Question:
     marked: bool  # had a question mark
     syntactic: bool  # had interrogative syntax
     role: str = "probe"  # probe | advice | phatic | check | declarative
+    tag_only: bool = False  # leading only by its tag ("…, did you?"), with no blame or loaded wording
 
 
 def _strip_markers(seg: str) -> int:
@@ -263,9 +267,10 @@ def find_questions(a: Analysed) -> list[Question]:
                 start = at + m.start()
                 found = Question(start, s.end, _OPEN, leading, True, False, True)
         if found is not None:
-            tagged = _TAG.match(seg) is not None  # "You didn't share your PIN, did you?"
-            if tagged or _P["leading"].search(seg) is not None or _P["blame"].search(seg) is not None:
-                found = replace(found, leading=True, start=s.start)  # quote the whole loaded question
+            tagged = _TAG.search(seg) is not None  # "You didn't share your PIN, did you?"
+            loaded = _P["leading"].search(seg) is not None or _P["blame"].search(seg) is not None
+            if tagged or loaded:  # quote the whole loaded question
+                found = replace(found, leading=True, start=s.start, tag_only=not loaded)
             out.append(found)
     return out
 
@@ -305,7 +310,8 @@ def probing_signals(t: TurnInput, questions: list[Question]) -> list[Signal]:
     for q in questions:
         seg = a.low[q.start : q.end]
         if q.leading:
-            out.append(sig(SignalKind.leading_question, a, q.start, q.end))
+            detail = "tag" if q.tag_only else ""
+            out.append(sig(SignalKind.leading_question, a, q.start, q.end, detail=detail))
             continue
         slot = value_slot(seg)
         if slot is not None and q.role == "check" and _YOUR_SLOT.search(seg) is None:
