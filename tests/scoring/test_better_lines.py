@@ -658,3 +658,21 @@ def test_an_ellipsis_ends_a_sentence(core: Rubric, scorer: OfflineScorer) -> Non
     line = _lines(scorer, core, said)["mirroring"]
     assert "…" not in line, line
     assert line.count(".") == 1, line
+
+
+def test_a_protest_at_being_asked_again_is_owned_and_the_line_goes_back_to_the_problem(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    # "I just told you. … room 14" gives a value again: the line owns the repeat and says the problem back,
+    # never "I can see why that matters: it's my mum, room 14"
+    context = [
+        customer("My mum's care home invoice charges her nursing rate since June, and she's residential."),
+        agent("Can I take the resident's name and room number?"),
+        customer("I just told you. It's my mum, Margaret Ellis, room 14. Honestly, every time."),
+    ]
+    lines = score(scorer, core, "Thanks.", context).scores
+    line = lines["deescalation"].feedback.better_line
+    assert line.startswith("Sorry you've had to tell me that again."), line
+    for cid in ("mirroring", "deescalation"):
+        assert "nursing rate" in lines[cid].feedback.better_line, (cid, lines[cid].feedback.better_line)
+        assert "room 14" not in lines[cid].feedback.better_line, (cid, lines[cid].feedback.better_line)

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import cast
 
 from simcoach.content.vocabulary import Measure, SignalKind, members
-from simcoach.scoring.grounding import complaint, grounding
+from simcoach.scoring.grounding import asked_again, complaint, grounding
 from simcoach.scoring.levels import Judgement, Plan
 from simcoach.scoring.lexicon import LEXICON
 from simcoach.scoring.models import Feedback
@@ -87,9 +87,10 @@ def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = 
             # where an apology looks for what went wrong (worked out only for a line that apologises)
             tuple(v.a.text for _, v in t.customers[-3:]),
             view.a.text if view.negative_families else "",
+            asked_again(t),
         )
-    text, sarcastic, feel, name, loss, condoled, recent, upset = cast(
-        tuple[str, bool, str, str, bool, bool, tuple[str, ...], str], grounds
+    text, sarcastic, feel, name, loss, condoled, recent, upset, again = cast(
+        tuple[str, bool, str, str, bool, bool, tuple[str, ...], str, bool], grounds
     )
     if not (feel or sarcastic or loss or disclosure or gist(text, 14)):
         # nothing told yet ("Hi", "how are you?", "yes"): a line about a problem would invent one
@@ -97,7 +98,9 @@ def better_line(measure: Measure, t: TurnInput, disclosed_now: frozenset[str] = 
             return _OPENING
         return _CLOSING if last[1].closing else _INVITATION
     invited = measure is Measure.probing and any(_INVITED.search(e.low) for e in t.agents)
-    return _line(measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset, invited)
+    return _line(
+        measure, text, sarcastic, feel, name, disclosure, loss, condoled, recent, upset, invited, again
+    )
 
 
 def _disclosure_line(t: TurnInput, disclosed_now: frozenset[str]) -> str:
@@ -183,10 +186,13 @@ def _line(
     recent: tuple[str, ...] = (),
     upset: str = "",
     invited: bool = False,
+    again: bool = False,
 ) -> str:
     """The better line for one measure and one customer message (cached: batch runs repeat contexts).
 
     ``invited``: the agent already asked for the story, so a probe asks what matters, not what happened.
+    ``again``: the customer protested at being asked again ("I just told you."), so the acknowledgement
+    owns the repeat first.
     """
     g = gist(text, 14)
     # the customer asked or said what they want: say it back, and apologise for nothing
@@ -195,7 +201,9 @@ def _line(
     felt_in_gist = bool(feel) and LEXICON.feeling.search(g.lower()) is not None
     name = f"{customer_name}, " if customer_name else ""
     so = f"So {g}" if g else "So this has really got on top of you"
-    sarcasm = "That doesn't sound like a good day at all. " if sarcastic else ""
+    # what the acknowledgement answers first: being asked again, or the sarcasm's real meaning
+    lead = "That doesn't sound like a good day at all. " if sarcastic else ""
+    lead = "Sorry you've had to tell me that again. " if again else lead
     if loss and not disclosure:
         return _loss_line(measure, so, g if asks else "", feel, felt_in_gist, name, condoled)
     if measure is Measure.probing:
@@ -230,14 +238,14 @@ def _line(
             ack = f"I can hear how {feel} you are. "
         else:
             ack = f"I can see why that matters: {g}. " if g else "I can see this matters to you. "
-        return f"{sarcasm}{ack}I'm taking this on myself now, and I'll message you an update by 5pm today."
+        return f"{lead}{ack}I'm taking this on myself now, and I'll message you an update by 5pm today."
     if measure is Measure.acknowledgment:
         if loss:
             return f"{_CONDOLENCE}, and thank you for telling me."
         if felt_in_gist:
-            return f"{sarcasm}That's completely fair: {g}."
+            return f"{lead}That's completely fair: {g}."
         opening = f"It makes sense that you're {feel}" if feel else "I can see why that matters"
-        return f"{sarcasm}{opening}" + (f": {g}." if g else ".")
+        return f"{lead}{opening}" + (f": {g}." if g else ".")
     if measure is Measure.apology:
         if loss:
             return f"{_CONDOLENCE}."

@@ -45,6 +45,25 @@ _DESCRIBES = LEXICON.compile(
 )
 
 
+# the customer's protest at being asked again, beside the value given again ("I just told you. It's my
+# mum, Margaret Ellis, room 14. Honestly, every time."): it tells nothing new of the problem
+_ASKED_AGAIN = LEXICON.compile(
+    r"\W*(?:(?:honestly|seriously|look|again|yes|yeah),? )?(?:i(?:'ve| have)? (?:just |already )?"
+    r"(?:told|gave|given|said|sent|provided)(?: (?:you|it|that|this|them|all that))?"
+    r"(?: (?:already|before|twice))?|every (?:single )?time|again)\W*$"
+)
+
+
+def asked_again(t: TurnInput) -> bool:
+    """Whether the last customer message protests at being asked again ("I just told you.") after a
+    question of the agent's: a better line owns the repeat before anything else."""
+    last = t.last_customer
+    if last is None or not t.agents or "?" not in t.agents[-1].low:
+        return False
+    a = last[1].a
+    return any(_ASKED_AGAIN.match(a.low, s.start, s.end) for s in a.sentences)
+
+
 def _answers_only(t: TurnInput, view: CustomerView) -> bool:
     """Whether the message only gives a value the agent asked for ("It's order 4471902.", "Fine, the 19th of
     October, delivered on the 21st.") or answers a yes/no question ("It's the blue one, it says Lenovo on
@@ -59,6 +78,8 @@ def _answers_only(t: TurnInput, view: CustomerView) -> bool:
     told = asked = 0
     for s in a.sentences:
         words = len(a.words(s))
+        if _ASKED_AGAIN.match(a.low, s.start, s.end):
+            continue
         if s.question_mark:
             asked = max(asked, words)
         else:
