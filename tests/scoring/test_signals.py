@@ -73,6 +73,12 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
     ),
     (K.policy_hiding, UPSET, "That's covered in the policy terms, so the decision's final.", "covered in"),
     (K.already_said, UPSET, "How many times do I have to tell you, it's non-refundable.", "How many times"),
+    (
+        K.cant_help,
+        [customer("I want a full refund today.")],
+        "That's not going to happen, I'm afraid.",
+        "not going",
+    ),
     (K.follow_up, UPSET, "What did the bank say about the overdrawn account?", "What did the bank"),
     # "more" with nothing after it is more of what the customer just said
     (K.follow_up, UPSET, "Could you tell me more?", "tell me more"),
@@ -728,6 +734,12 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
         (K.dismissive, UPSET, "The refund covers whatever is on the second charge."),
         # the agent asking how often something happened is a question, not "how many times must I say"
         (K.already_said, UPSET, "How many times have you tried to pay, and what did the bank say?"),
+        # "that's not going to happen" answers the customer's fear: it reassures, it refuses nothing
+        (
+            K.cant_help,
+            [customer("I've got it in my head that bailiffs are going to turn up while the kids are home.")],
+            "I can tell you straight away that's not going to happen: I've put a hold on the account.",
+        ),
         # the insurance policy as a thing named is no policy wall
         (
             K.policy_hiding,

@@ -23,6 +23,14 @@ _TRIGGERS: tuple[tuple[str, SignalKind], ...] = (
     ("hostile", SignalKind.hostile_language),
 )
 _BUT = frozenset({"but", "however"})
+# the customer fears something will happen ("I've got it in my head that bailiffs are going to turn up",
+# "what if it goes missing too?"): "that's not going to happen" then reassures; after a request it refuses
+_FEARED = LEXICON.compile(
+    r"\bwhat if\b|\b(?!you\b)[a-z]+(?:'s|'re| is| are) going to\b"
+    r"|\b(?:worried|scared|afraid|terrified|frightened|panicking) (?:that )?(?!you\b)[a-z]+(?: \w+)?"
+    r"(?:'ll| will| might| could| would)\b"
+)
+_WONT_HAPPEN = LEXICON.compile(r"not going to happen\W*$")
 _DIGIT = re.compile(r"\d")
 _VAGUE_WORDS = frozenset(
     {"soon", "possible", "asap", "shortly", "due", "point", "while", "eventually", "when", "whenever"}
@@ -107,6 +115,8 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
                 continue
             if kind is SignalKind.understand_but and not _cancels(low, m, said_by_customer):
                 continue
+            if kind is SignalKind.cant_help and _WONT_HAPPEN.search(m.group()) and _fears(t):
+                continue
             out.append(sig(kind, a, m.start(), m.end()))
             break
     last = t.last_customer
@@ -119,6 +129,13 @@ def trigger_signals(t: TurnInput) -> list[Signal]:
                 start = first.start + lit.start()
                 out.append(sig(SignalKind.literal_sarcasm_reply, a, start, first.start + lit.end()))
     return out
+
+
+def _fears(t: TurnInput) -> bool:
+    """Whether the customer's last message fears something will happen ("what if…", "…are going to turn
+    up", "I'm scared they'll cut me off"): a worry about now ("I'm so worried") fears no event."""
+    last = t.last_customer
+    return last is not None and _FEARED.search(last[1].a.low) is not None
 
 
 def _specific_weight(t: TurnInput, lo: int, hi: int, cust: set[str]) -> tuple[float, bool]:
