@@ -92,6 +92,23 @@ def test_script_like_delivery_scores_nothing(core: Rubric, qa: Rubric, scorer: O
     assert score(scorer, qa, text, ctx).scores["delivery"].level == 0
 
 
+def test_one_stock_phrase_beside_an_owned_timed_action_is_no_script(
+    core: Rubric, scorer: OfflineScorer
+) -> None:
+    # "I've chased it… by Thursday" commits to this customer; a passive "has been escalated… within 5 days"
+    # beside the same stock phrase owns nothing and stays a script
+    ctx = [customer("My pension transfer is eleven weeks late and I retire on Friday.")]
+    owned = score(
+        scorer, core, "Thank you for your patience. I've chased it and you'll have it by Thursday.", ctx
+    )
+    assert not owned.has(K.scripted_delivery)
+    assert owned.scores["deescalation"].level == 2
+    passive = (
+        "Thank you for your patience. It has been escalated and you will receive a response within 5 days."
+    )
+    assert score(scorer, core, passive, ctx).has(K.scripted_delivery)
+
+
 def test_formula_stacking_scores_below_a_specific_line(core: Rubric, scorer: OfflineScorer) -> None:
     ctx = [customer("My parcel never arrived and it was a birthday present for Saturday.")]
     gamed = score(scorer, core, "I'm sorry. I understand. I hear you. I'm sorry for the inconvenience.", ctx)

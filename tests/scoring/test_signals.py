@@ -462,6 +462,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "that'd be great",
     ),
     (K.literal_sarcasm_reply, SARCASTIC, "Sounds good! I'll note that down.", "Sounds good"),
+    # thanking a sarcastic "I'll just wait, shall I" for its patience takes it at its word
+    (
+        K.literal_sarcasm_reply,
+        SARCASTIC,
+        "Thank you so much for your patience and understanding, it's really appreciated.",
+        "Thank you so much for your patience",
+    ),
     # "I get why you'd…" grants the customer's reaction, however emphatic the "get"
     (K.validation, UPSET, "I totally get why you'd be worried after last time.", "I totally get why you"),
     (K.dismissive, UPSET, "It's not a big deal, these things happen.", "big deal"),

@@ -115,7 +115,13 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
             out.append(sig(SignalKind.keyword_stuffing, a, pasted[0], pasted[1], detail="pasted"))
     corporate = list(a.finditer("corporate")) if any(part in low for part in _CORPORATE_GATE) else []
     second = any(w.low in LEXICON.second_person for w in words)
-    if len(corporate) >= 2 or (len(corporate) == 1 and specific < 1.0 and len(words) >= 12):
+    # "Thank you for your patience. I've chased it and you'll have it by Thursday." commits to a time: one
+    # stock phrase beside an owned, timed action is no script, whatever words of the customer's it repeats
+    # ("…your request has been escalated and you will receive a response within 5 days" owns nothing)
+    kinds = {s.kind for s in positive}
+    committed = SignalKind.ownership in kinds and SignalKind.time_frame in kinds
+    lone = len(corporate) == 1 and specific < 1.0 and len(words) >= 12 and not committed
+    if len(corporate) >= 2 or lone:
         out.append(sig(SignalKind.scripted_delivery, a, corporate[0].start(), corporate[-1].end()))
     elif len(words) >= 30 and not second and specific < 1.0 and t.customers:
         out.append(sig(SignalKind.scripted_delivery, a, 0, len(a.text), strength=0.6, detail="generic"))
