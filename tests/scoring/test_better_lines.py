@@ -35,6 +35,12 @@ def _lines(scorer: OfflineScorer, rubric: Rubric, said: str, reply: str = "Sure.
         # a question said as a statement asks whether it is so; a fragment asks about it
         ("You deliver to Leeds on Sundays?", "you'd like to know whether we deliver to Leeds on Sundays"),
         ("Another three weeks for the engineer?", "you're asking about another three weeks for the engineer"),
+        # "this" / "that" alone is the subject before a complement or a noun phrase of its own
+        ("Is that normal for a new boiler?", "you'd like to know whether that is normal for a new boiler"),
+        ("How is that fair when I paid?", "you'd like to know how that is fair when you paid"),
+        ("How on earth is that pre-existing?", "you'd like to know how on earth that is pre-existing"),
+        ("Is this your van outside?", "you'd like to know whether this is our van outside"),
+        ("Where is that parcel now?", "you'd like to know where that parcel is now"),
     ],
 )
 def test_a_question_is_said_back_as_what_the_customer_wants(

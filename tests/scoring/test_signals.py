@@ -79,6 +79,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "That's not going to happen, I'm afraid.",
         "not going",
     ),
+    (K.validation, UPSET, "That's a fair question, and I want to look at it properly.", "a fair question"),
+    (
+        K.reassurance,
+        UPSET,
+        "You rang us straight away, which was exactly the right thing to do.",
+        "the right thing",
+    ),
     (K.follow_up, UPSET, "What did the bank say about the overdrawn account?", "What did the bank"),
     # "more" with nothing after it is more of what the customer just said
     (K.follow_up, UPSET, "Could you tell me more?", "tell me more"),

@@ -278,13 +278,36 @@ _INVERTED = re.compile(
     r"^(?P<wh>(?:what|which|whose|how)(?: \w+){0,2}?|why|when|where|who|)\s*"
     r"(?P<aux>am|is|are|was|were|has|have|had|isn't|aren't|wasn't|hasn't|haven't|do|does|did|don't|doesn't|didn't"
     r"|can|could|will|would|should|may|might|shall|can't|won't)\s+"
-    r"(?P<subject>(?:my|the|this|that|our|your|his|her|their|these|those|a|an) \w+|i|it|you|we|they|he|she"
-    r"|there)\b\s*(?P<rest>.*)$",
+    r"(?P<subject>(?:my|the|this|that|our|your|his|her|their|these|those|a|an) \w+(?:-\w+)*"
+    r"|i|it|you|we|they|he|she|there)\b\s*(?P<rest>.*)$",
     re.I,
 )
 # the subject from the agent's side: "I" → "you", "you" → "we" ("my X" → "your X" through _swap)
 _SUBJECT_SWAP = {"i": "you", "you": "we", "we": "you"}
 _PAST_OR_THIRD = frozenset({"does", "did", "doesn't", "didn't"})
+_DETERMINERS = frozenset({"my", "your", "his", "her", "our", "their", "the", "a", "an"})
+# what customers ask a thing is ("is that normal for…?", "is that legal?"): a complement, never a noun
+_COMPLEMENTS = frozenset(
+    {"normal", "right", "fair", "true", "legal", "possible", "ok", "okay", "acceptable", "allowed"}
+    | {"necessary", "correct", "safe", "usual", "reasonable", "standard", "common", "fine", "enough"}
+)
+
+
+def _demonstrative(wh: str, subject: str, rest: str) -> tuple[str, str]:
+    """ "Is that normal?", "how is that fair?", "is this your van?": "this" or "that" alone is the subject
+    when the word after it ends the question or its clause (a complement, in a yes/no, "how" or "why"
+    question: "how is that fair when I paid?") or opens a noun phrase of its own; "where is that parcel?"
+    keeps "that parcel"."""
+    first, _, after = subject.partition(" ")
+    if first.lower() not in ("this", "that") or not after:
+        return subject, rest
+    ends = not rest or rest.split(" ", 1)[0].lower() in _CLAUSE_OPENERS | {"if", "after", "given"}
+    word = after.lower()
+    if word in _DETERMINERS or word in _COMPLEMENTS or (ends and wh.split(" ", 1)[0] in ("", "how", "why")):
+        return first, f"{after} {rest}".strip()
+    return subject, rest
+
+
 # the verb after a swapped subject: "I am / I was" → "you are / you were"
 _AGREE = {("i", "am"): "are", ("i", "was"): "were", ("you", "were"): "were"}
 
@@ -300,9 +323,10 @@ def _wanted(question: str) -> str:
         return f"you'd like us to {_swap(q[m.end() :])}"
     if m := _INVERTED.match(q):
         wh = m["wh"].lower() or "whether"
-        aux, subject = m["aux"].lower(), m["subject"]
+        aux = m["aux"].lower()
+        subject, rest = _demonstrative(m["wh"].lower(), m["subject"], m["rest"])
         said = _SUBJECT_SWAP.get(subject.lower()) or _swap(subject)
-        rest = _swap(m["rest"]) if m["rest"] else ""
+        rest = _swap(rest) if rest else ""
         if aux in _PAST_OR_THIRD:  # "how did we cope" would need "coped": keep the question's order
             return " ".join(part for part in ("you're asking", m["wh"].lower(), aux, said, rest) if part)
         verb = "" if aux == "do" else _AGREE.get((subject.lower(), aux), aux)
