@@ -8,6 +8,7 @@ from simcoach.content.rubric import Rubric
 from simcoach.content.vocabulary import SignalKind as K
 from simcoach.scoring.models import ChatTurn
 from simcoach.scoring.offline import OfflineScorer
+from simcoach.scoring.signals import customer_view
 
 from .conftest import agent, customer, score
 
@@ -682,3 +683,14 @@ def test_a_protest_at_being_asked_again_is_owned_and_the_line_goes_back_to_the_p
     for cid in ("mirroring", "deescalation"):
         assert "nursing rate" in lines[cid].feedback.better_line, (cid, lines[cid].feedback.better_line)
         assert "room 14" not in lines[cid].feedback.better_line, (cid, lines[cid].feedback.better_line)
+
+
+def test_a_feeling_the_customer_denies_is_not_named_back(core: Rubric, scorer: OfflineScorer) -> None:
+    # "I'm not angry, just tired" names tiredness; "not so happy" is a let-down, not happiness
+    said = "I'm not angry, just tired. It's been four months since the flood and nobody has called."
+    line = _lines(scorer, core, said)["mirroring"]
+    assert "angry" not in line, line
+    assert "worn out" in line, line
+    assert customer_view("Not so happy with the repair, it's leaking again.").negative_families == {
+        "disappointment"
+    }

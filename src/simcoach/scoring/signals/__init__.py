@@ -71,6 +71,11 @@ _LONE_CHEER = re.compile(
 )
 
 
+# "I'm not angry, just tired": a negative feeling the customer denies is not one they expressed, and "not
+# so happy" is a disappointment ("I can't stop worrying" still worries: the negation governs another verb)
+_DENIED = re.compile(r"(?:\bnot|n't|\bnever|\bno longer)\s+(?:(?:even|really|that|so|too|very|at all)\s+)?$")
+
+
 @lru_cache(maxsize=4096)
 def customer_view(text: str) -> CustomerView:
     """Analyse a customer message once: feelings, sarcasm, distress, questions and given values."""
@@ -78,11 +83,17 @@ def customer_view(text: str) -> CustomerView:
     low = a.low
     feelings: tuple[tuple[int, int, str], ...] = ()
     if a.may_feel():
-        feelings = tuple(
-            (m.start(), m.end(), LEXICON.family_of(m.group()) or "other")
-            for m in a.feelings()
-            if not literal_feeling_word(low, m.start(), m.end())
-        )
+        felt = []
+        for m in a.feelings():
+            if literal_feeling_word(low, m.start(), m.end()):
+                continue
+            family = LEXICON.family_of(m.group()) or "other"
+            if _DENIED.search(low, max(0, m.start() - 16), m.start()):
+                if family in NEGATIVE_FAMILIES:
+                    continue
+                family = "disappointment" if family == "relief" else family
+            felt.append((m.start(), m.end(), family))
+        feelings = tuple(felt)
     sarcastic = a.search("sarcasm_cue") is not None or (
         len(a.sentences) > 1
         and any(_LONE_CHEER.match(low, s.start, s.end) for s in a.sentences)
