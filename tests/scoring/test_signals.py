@@ -80,6 +80,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "not going",
     ),
     (K.validation, UPSET, "That's a fair question, and I want to look at it properly.", "a fair question"),
+    # the company's fault said back in a clause of its own still restates the customer's problem
+    (
+        K.content_reflection,
+        UPSET,
+        "I'm so sorry, our system charged the order twice and the account went overdrawn.",
+        "our system charged",
+    ),
     (
         K.reassurance,
         UPSET,
@@ -754,6 +761,18 @@ def assert_fires(result: TurnAssessment, kind: K, quote: str) -> None:
             [customer("I've got it in my head that bailiffs are going to turn up while the kids are home.")],
             "I can tell you straight away that's not going to happen: I've put a hold on the account.",
         ),
+        # a closing clause of the agent's own story, or of everyone's, is theirs, not the customer's
+        (
+            K.feeling_reflection,
+            UPSET,
+            "I know exactly how you feel, honestly, my card was charged twice last year and it was awful.",
+        ),
+        (
+            K.content_reflection,
+            UPSET,
+            "I know exactly how you feel, honestly, my card was charged twice last year and it was awful.",
+        ),
+        (K.feeling_reflection, UPSET, "I totally get it, we're all so worried about money these days."),
         # the insurance policy as a thing named is no policy wall
         (
             K.policy_hiding,

@@ -100,6 +100,41 @@ def _clauses(
 
 
 _RECAP_REACH = 4  # customer messages an announced recap may reflect
+# where a clause of the agent's own story or of everyone's may begin inside a sentence: ", my dad had…",
+# "…, we're all under pressure these days"
+_CLAUSE_BREAK = re.compile(r"(?:,|;| -| –| —| and)\s+(?:honestly,?\s+)?")
+_EVERYONE = LEXICON.compile(r"(?:we(?:'re| are) all|everyone(?:'s| is)|everybody(?:'s| is))\b")
+
+
+def _stories_apart(a: Analysed, sents: list[Sentence]) -> tuple[list[Sentence], frozenset[int]]:
+    """The sentences, with a closing clause that tells the agent's own story or everyone's split off
+    ("I know exactly how you feel, my dad had a heart attack and it was awful"): read on its own, it is
+    the agent's, and its feeling words and the customer's words in it reflect nothing of the customer's.
+    Also returns where the split-off clauses start."""
+    out: list[Sentence] = []
+    stories: set[int] = set()
+    tokens = a.tokens
+    for s in sents:
+        cut = None
+        for m in _CLAUSE_BREAK.finditer(a.low, s.start, s.end):
+            at = m.end()
+            # SELF is anchored at "^": it is matched on the clause, not at an offset of the whole text; "our
+            # engineer missed it" is the company's fault said back, not a story of the agent's own
+            own = a.low.startswith("our ", at) is False and SELF.match(a.low[at : s.end]) is not None
+            if not own and _EVERYONE.match(a.low, at) is None:
+                continue
+            tail = (tok.low for tok in tokens[s.first : s.last] if tok.start >= at)
+            if LEXICON.second_person.isdisjoint(tail):
+                cut = at
+                break
+        if cut is None:
+            out.append(s)
+            continue
+        k = next(i for i in range(s.first, s.last) if tokens[i].start >= cut)
+        out.append(Sentence(s.start, tokens[k - 1].end, s.first, k, False))
+        out.append(Sentence(cut, s.end, k, s.last, s.question_mark))
+        stories.add(cut)
+    return out, frozenset(stories)
 
 
 def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> list[Signal]:
@@ -112,6 +147,9 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
     out: list[Signal] = []
     felt = list(a.feelings()) if t.customers and a.may_feel() else []
     sents, probe_starts = _clauses(a, probe_at, [m.start() for m in felt])
+    stories: frozenset[int] = frozenset()
+    if len(a.tokens) > 8:  # a story clause needs room beside what it follows
+        sents, stories = _stories_apart(a, sents)
     lows = a.lows
     checks = _bucket(a.finditer("understanding_check"), sents)  # gated by its own first words
     summaries = _bucket(a.finditer("summary_frame"), sents) if not SUMMARY_WORDS.isdisjoint(lows) else {}
@@ -172,7 +210,7 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         weight = sum(w.weight for w in {w.stem: w for w in matched}.values())
         advice = suggestions.get(s.start)
         suggestion = advice is not None and not _recapped(a.low, s, advice, summaries.get(s.start), check)
-        self_talk = not second and SELF.match(low) is not None
+        self_talk = s.start in stories or (not second and SELF.match(low) is not None)
         # a probing question asks even when it contains "you feel"; a rising-tone reflection is not a probe
         probe = s.start in probe_starts or (frame is None and PROBE_START.match(low) is not None)
         about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
