@@ -104,6 +104,11 @@ _RECAP_REACH = 4  # customer messages an announced recap may reflect
 # "…, we're all under pressure these days"
 _CLAUSE_BREAK = re.compile(r"(?:,|;| -| –| —| and)\s+(?:honestly,?\s+)?")
 _EVERYONE = LEXICON.compile(r"(?:we(?:'re| are) all|everyone(?:'s| is)|everybody(?:'s| is))\b")
+# the words such a clause can open with (SELF's and _EVERYONE's first words): others are passed over unread
+_STORY_FIRST = frozenset(
+    {"my", "me", "i", "i'm", "im", "i've", "ive", "when", "we", "we're", "were", "everyone", "everybody"}
+    | {"everyone's", "everybody's", "as", "no", "yes", "yeah", "nope", "yep"}
+)
 
 
 def _stories_apart(a: Analysed, sents: list[Sentence]) -> tuple[list[Sentence], frozenset[int]]:
@@ -118,6 +123,8 @@ def _stories_apart(a: Analysed, sents: list[Sentence]) -> tuple[list[Sentence], 
         cut = None
         for m in _CLAUSE_BREAK.finditer(a.low, s.start, s.end):
             at = m.end()
+            if a.low[at : at + 12].split(" ", 1)[0] not in _STORY_FIRST:
+                continue
             # SELF is anchored at "^": it is matched on the clause, not at an offset of the whole text; "our
             # engineer missed it" is the company's fault said back, not a story of the agent's own
             own = a.low.startswith("our ", at) is False and SELF.match(a.low[at : s.end]) is not None
@@ -179,9 +186,6 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         else {}
     )
     feelings = _bucket(felt, sents) if recent else {}
-    # "Gearbox parts are wear and tear under section 4.2 of the terms": the customer's words inside an
-    # impersonal policy wall state the rule back at them; they do not restate what the customer said
-    walls = _bucket(a.finditer("policy_hiding"), sents) if recent else {}
     carried: re.Match[str] | None = None  # a frame that ends its sentence with ":" frames the next one
     for i, s in enumerate(sents):
         stock = stocks.get(s.start)
@@ -214,9 +218,7 @@ def mirroring_signals(t: TurnInput, probe_at: frozenset[int] = frozenset()) -> l
         # a probing question asks even when it contains "you feel"; a rising-tone reflection is not a probe
         probe = s.start in probe_starts or (frame is None and PROBE_START.match(low) is not None)
         about = second or frame is not None or low.lstrip().startswith(("so ", "that", "it", "this"))
-        walled = frame is None and not second and s.start in walls
-        eligible = weight >= 1.0 and not suggestion and not probe and not walled
-        eligible = eligible and not (self_talk and frame is None)
+        eligible = weight >= 1.0 and not suggestion and not probe and not (self_talk and frame is None)
         paraphrase = frame is not None and PARAPHRASE.match(a.low, frame.start()) is not None
         if frame is not None and not eligible and paraphrase and not suggestion and not probe:
             # "It sounds like you're being laid off": a paraphrase in the agent's own words shares few
