@@ -48,6 +48,16 @@ _TAG = LEXICON.compile(
     r"(?:did|do|have|are|were|can|will|is|was|would|could"
     r"|didn't|don't|haven't|aren't|weren't|won't|wouldn't|couldn't|hadn't) (?:you|it|they)\W*$"
 )
+_TAG_TAIL = (" you", " it", " they")
+
+
+def _tagged(seg: str) -> bool:
+    """Whether a question sentence closes on a tag about "you" (:data:`_TAG`); its ending is checked first,
+    since searching the whole sentence for where the clause begins costs more than most questions need."""
+    tail = seg.rstrip(" ?!.\"'")
+    return tail.endswith(_TAG_TAIL) and ", " in tail[-16:] and _TAG.search(seg) is not None
+
+
 _ELICIT_WORDS = frozenset(
     {"tell", "walk", "talk", "take", "run", "help", "describe", "explain", "share", "fill", "give"}
     | {"love", "like", "wonder", "wondering", "curious", "know"}
@@ -267,7 +277,7 @@ def find_questions(a: Analysed) -> list[Question]:
                 start = at + m.start()
                 found = Question(start, s.end, _OPEN, leading, True, False, True)
         if found is not None:
-            tagged = _TAG.search(seg) is not None  # "You didn't share your PIN, did you?"
+            tagged = _tagged(seg)  # "You didn't share your PIN, did you?"
             loaded = _P["leading"].search(seg) is not None or _P["blame"].search(seg) is not None
             if tagged or loaded:  # quote the whole loaded question
                 found = replace(found, leading=True, start=s.start, tag_only=not loaded)
