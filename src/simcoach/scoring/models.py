@@ -171,7 +171,10 @@ class Improvement(BaseModel):
     """A ranked thing to do better, pointing at the turn that shows it."""
 
     criterion_id: str
-    turn: int
+    turn: int = Field(
+        description="The agent turn, counted from 0 (the assessment frame's agent_turn and an override's "
+        "turn count from 1: turn 0 here is agent_turn 1)."
+    )
     message: str
     better_line: str
 
@@ -181,7 +184,9 @@ class CriticalFailureHit(BaseModel):
 
     id: str
     description: str
-    turn: int | None = None
+    turn: int | None = Field(
+        default=None, description="The agent turn it happened on, from 0 (null: the whole session)."
+    )
 
 
 class Scorecard(BaseModel):
