@@ -694,3 +694,14 @@ def test_a_feeling_the_customer_denies_is_not_named_back(core: Rubric, scorer: O
     assert customer_view("Not so happy with the repair, it's leaking again.").negative_families == {
         "disappointment"
     }
+
+
+def test_every_time_as_an_answer_is_no_protest(core: Rubric, scorer: OfflineScorer) -> None:
+    # "Every time." answers "does it drop often?": nobody was asked twice, so nothing is owned
+    context = [
+        customer("My router keeps dropping."),
+        agent("Does it drop often?"),
+        customer("Every time. It drops every evening around 8."),
+    ]
+    line = score(scorer, core, "OK.", context).scores["deescalation"].feedback.better_line
+    assert not line.startswith("Sorry you've had to tell me that again"), line

@@ -45,12 +45,17 @@ _DESCRIBES = LEXICON.compile(
 )
 
 
-# the customer's protest at being asked again, beside the value given again ("I just told you. It's my
-# mum, Margaret Ellis, room 14. Honestly, every time."): it tells nothing new of the problem
-_ASKED_AGAIN = LEXICON.compile(
-    r"\W*(?:(?:honestly|seriously|look|again|yes|yeah),? )?(?:i(?:'ve| have)? (?:just |already )?"
+# the customer's protest at being asked again ("I just told you.", "I've already given you that.")
+_PROTEST = (
+    r"\W*(?:(?:honestly|seriously|look|again|yes|yeah),? )?i(?:'ve| have)? (?:just |already )?"
     r"(?:told|gave|given|said|sent|provided)(?: (?:you|it|that|this|them|all that))?"
-    r"(?: (?:already|before|twice))?|every (?:single )?time|again)\W*$"
+    r"(?: (?:already|before|twice))?\W*$"
+)
+_PROTESTS = LEXICON.compile(_PROTEST)
+# ...and the sentences beside the value given again that tell nothing new of the problem ("I just told
+# you. It's my mum, Margaret Ellis, room 14. Honestly, every time.")
+_ASKED_AGAIN = LEXICON.compile(
+    _PROTEST + r"|\W*(?:(?:honestly|seriously),? )?(?:every (?:single )?time|again)\W*$"
 )
 
 
@@ -61,7 +66,7 @@ def asked_again(t: TurnInput) -> bool:
     if last is None or not t.agents or "?" not in t.agents[-1].low:
         return False
     a = last[1].a
-    return any(_ASKED_AGAIN.match(a.low, s.start, s.end) for s in a.sentences)
+    return any(_PROTESTS.match(a.low, s.start, s.end) for s in a.sentences)
 
 
 def _answers_only(t: TurnInput, view: CustomerView) -> bool:
