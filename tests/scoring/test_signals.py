@@ -80,6 +80,13 @@ CASES: list[tuple[K, list[ChatTurn], str, str]] = [
         "not going",
     ),
     (K.validation, UPSET, "That's a fair question, and I want to look at it properly.", "a fair question"),
+    # "what a nightmare" after "sorry" exclaims over the fault; it is no question of the agent's
+    (
+        K.specific_apology,
+        [customer("My parcel never came.")],
+        "I'm so sorry, what a nightmare with the parcel never arriving.",
+        "what a nightmare",
+    ),
     # the company's fault said back in a clause of its own still restates the customer's problem
     (
         K.content_reflection,

@@ -83,16 +83,16 @@ def _quotes_unheard(line: str, heard: frozenset[str]) -> bool:
     return False
 
 
-def _cue_unheard(line: str | CuedLine, heard: Sequence[str]) -> bool:
+def _cue_unheard(line: str | CuedLine, heard: list[str]) -> bool:
     """Whether a cued line's cues are all missing from the agent's words (as stems, in order)."""
     if isinstance(line, str):
         return False
     return not any(_says(heard, [stem(w) for w in words(cue)]) for cue in line.after)
 
 
-def _says(heard: Sequence[str], phrase: Sequence[str]) -> bool:
+def _says(heard: list[str], phrase: list[str]) -> bool:
     n = len(phrase)
-    return n > 0 and any(list(heard[i : i + n]) == list(phrase) for i in range(len(heard) - n + 1))
+    return n > 0 and any(heard[i : i + n] == phrase for i in range(len(heard) - n + 1))
 
 
 @dataclass(frozen=True, slots=True)

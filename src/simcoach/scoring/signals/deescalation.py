@@ -74,7 +74,9 @@ _HOLLOW_TAIL = re.compile(r"^\W*(?:for|about|that|to hear|if)?\W*$")
 # agent's own question apologises for nothing the customer said, whatever words the question reuses
 _SORRY_THEN_ASK = re.compile(
     r"^\W*(?:(?:yeah|yes|ok|okay|right|so|and|um|uh|er)\W+)*"
-    r"(?:(?:can|could|may|would|will|shall) (?:i|you|we)|what|which|where|when|who|how|please)\b"
+    r"(?:(?:can|could|may|would|will|shall) (?:i|you|we)|what(?! an?\b)|which|where|when|who|please"
+    # "how awful" and "what a nightmare" exclaim: they are sympathy, not the agent's next question
+    r"|how (?:can|could|do|did|does|is|are|was|were|long|many|much|often|soon|should|would|will))\b"
 )
 
 

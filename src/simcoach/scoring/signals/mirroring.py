@@ -127,7 +127,7 @@ def _stories_apart(a: Analysed, sents: list[Sentence]) -> tuple[list[Sentence], 
                 continue
             # SELF is anchored at "^": it is matched on the clause, not at an offset of the whole text; "our
             # engineer missed it" is the company's fault said back, not a story of the agent's own
-            own = a.low.startswith("our ", at) is False and SELF.match(a.low[at : s.end]) is not None
+            own = not a.low.startswith("our ", at) and SELF.match(a.low[at : s.end]) is not None
             if not own and _EVERYONE.match(a.low, at) is None:
                 continue
             tail = (tok.low for tok in tokens[s.first : s.last] if tok.start >= at)
