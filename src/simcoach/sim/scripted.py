@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from simcoach.content.persona import CuedLine, LineBank, Persona, line_text
 from simcoach.content.scenario import Fact, Scenario
@@ -48,6 +49,9 @@ _THROWN_BACK: tuple[tuple[SignalKind, re.Pattern[str], bool], ...] = (
 _QUOTE_MARK = re.compile(r"(?<![a-z])'|'(?![a-z])|\"")  # quote marks, not apostrophes (same length)
 
 
+# a pick weighs every line of its tiers (≈ 60) against the turn's triggers: the content's lines are few,
+# so each answer is kept
+@lru_cache(maxsize=8192)
 def throws_back_unsaid(line: str, fired: frozenset[SignalKind]) -> bool:
     """Whether a line answers a trigger the agent did not use ("calm down?" when nobody said it)."""
     low = line.lower().replace("’", "'").replace("‘", "'")
@@ -87,7 +91,13 @@ def _cue_unheard(line: str | CuedLine, heard: list[str]) -> bool:
     """Whether a cued line's cues are all missing from the agent's words (as stems, in order)."""
     if isinstance(line, str):
         return False
-    return not any(_says(heard, [stem(w) for w in words(cue)]) for cue in line.after)
+    return not any(_says(heard, _cue_stems(cue)) for cue in line.after)
+
+
+@lru_cache(maxsize=4096)
+def _cue_stems(cue: str) -> list[str]:
+    """A cue's word stems, in order (worked out once per cue: every pick weighs every cued line)."""
+    return [stem(w) for w in words(cue)]
 
 
 def _says(heard: list[str], phrase: list[str]) -> bool:
