@@ -293,6 +293,9 @@ _COMPLEMENTS = frozenset(
 )
 
 
+_CLAUSE_ENDS = _CLAUSE_OPENERS | {"if", "after", "given"}  # words that end the question's own clause
+
+
 def _demonstrative(wh: str, subject: str, rest: str) -> tuple[str, str]:
     """ "Is that normal?", "how is that fair?", "is this your van?": "this" or "that" alone is the subject
     when the word after it ends the question or its clause (a complement, in a yes/no, "how" or "why"
@@ -301,7 +304,7 @@ def _demonstrative(wh: str, subject: str, rest: str) -> tuple[str, str]:
     first, _, after = subject.partition(" ")
     if first.lower() not in ("this", "that") or not after:
         return subject, rest
-    ends = not rest or rest.split(" ", 1)[0].lower() in _CLAUSE_OPENERS | {"if", "after", "given"}
+    ends = not rest or rest.split(" ", 1)[0].lower() in _CLAUSE_ENDS
     word = after.lower()
     if word in _DETERMINERS or word in _COMPLEMENTS or (ends and wh.split(" ", 1)[0] in ("", "how", "why")):
         return first, f"{after} {rest}".strip()

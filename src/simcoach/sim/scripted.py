@@ -8,9 +8,10 @@ lines are a last resort.  All randomness comes from the session's :class:`~simco
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from simcoach.content.persona import CuedLine, LineBank, Persona, line_text
 from simcoach.content.scenario import Fact, Scenario
@@ -22,6 +23,7 @@ from simcoach.sim.models import RenderReport, RenderRequest, Restart
 from simcoach.sim.rng import Rng
 from simcoach.sim.text import sentences, stem, words
 
+L = TypeVar("L", str, str | CuedLine)
 NEIGHBOURS: dict[Band, tuple[Band, ...]] = {
     Band.calm: (Band.tense, Band.heated),
     Band.tense: (Band.heated, Band.calm),
@@ -103,6 +105,12 @@ def _cue_stems(cue: str) -> list[str]:
 def _says(heard: list[str], phrase: list[str]) -> bool:
     n = len(phrase)
     return n > 0 and any(heard[i : i + n] == phrase for i in range(len(heard) - n + 1))
+
+
+def _prefer(tiers: list[list[L]], unfit: Callable[[L], bool]) -> list[list[L]]:
+    """The tiers without their unfit lines, or all of them unchanged when no line would be left."""
+    apt = [[ln for ln in tier if not unfit(ln)] for tier in tiers]
+    return apt if any(apt) else tiers
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,16 +272,13 @@ class ScriptedCustomer:
         cued = self._tiers(intent, band, with_value)
         if said is not None:
             said_stems = [stem(w) for w in words(said)]
-            apt_cued = [[ln for ln in tier if not _cue_unheard(ln, said_stems)] for tier in cued]
-            cued = apt_cued if any(apt_cued) else cued
+            cued = _prefer(cued, lambda ln: _cue_unheard(ln, said_stems))
         tiers = [[line_text(ln) for ln in tier] for tier in cued]
         if fired is not None:
-            apt = [[ln for ln in tier if not throws_back_unsaid(ln, fired)] for tier in tiers]
-            tiers = apt if any(apt) else tiers
+            tiers = _prefer(tiers, lambda ln: throws_back_unsaid(ln, fired))
         if said is not None and intent in _ANSWERS_AGENT:
             heard = frozenset(words(said))
-            apt = [[ln for ln in tier if not _quotes_unheard(ln, heard)] for tier in tiers]
-            tiers = apt if any(apt) else tiers
+            tiers = _prefer(tiers, lambda ln: _quotes_unheard(ln, heard))
         return self._choose(tiers, rng, used)
 
     @staticmethod

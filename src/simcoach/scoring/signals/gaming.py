@@ -19,6 +19,7 @@ _CORPORATE_GATE = (
     *("rest assured", "important", "thank you for"),
 )
 _ACTING = frozenset({SignalKind.ownership, SignalKind.next_step})
+_COMMITTED = frozenset({SignalKind.ownership, SignalKind.time_frame})  # an owned action with a time frame
 _N = 4  # a run of this many words shared with an earlier agent turn is a repeated formula (zips assume 4)
 
 
@@ -92,7 +93,8 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
     words = [tok for tok in a.tokens if tok.low != "?"]
     cust = t.recent_stems
     specific = sum(w for s, w in a.content.items() if s in cust)
-    acts = any(s.kind in _ACTING for s in positive)
+    kinds = {s.kind for s in positive}
+    acts = not _ACTING.isdisjoint(kinds)
     low = a.low
     # no substring pre-check: the pattern is tried only where its first words start (and each of its
     # phrases holds one of the substrings such a check looked for, so the result is the same)
@@ -118,9 +120,7 @@ def gaming_signals(t: TurnInput, positive: list[Signal]) -> list[Signal]:
     # "Thank you for your patience. I've chased it and you'll have it by Thursday." commits to a time: one
     # stock phrase beside an owned, timed action is no script, whatever words of the customer's it repeats
     # ("…your request has been escalated and you will receive a response within 5 days" owns nothing)
-    kinds = {s.kind for s in positive}
-    committed = SignalKind.ownership in kinds and SignalKind.time_frame in kinds
-    lone = len(corporate) == 1 and specific < 1.0 and len(words) >= 12 and not committed
+    lone = len(corporate) == 1 and specific < 1.0 and len(words) >= 12 and not _COMMITTED.issubset(kinds)
     if len(corporate) >= 2 or lone:
         out.append(sig(SignalKind.scripted_delivery, a, corporate[0].start(), corporate[-1].end()))
     elif len(words) >= 30 and not second and specific < 1.0 and t.customers:
